@@ -1,0 +1,110 @@
+// `coupons issue MEMBER COUPON` and `coupons list --member ID`.
+#include <iostream>
+#include <limits>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/output.h"
+#include "cli/receipt_text.h"
+
+namespace shopctl::cli {
+
+namespace {
+
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+int run_issue(const Settings& s, const std::string& member_text, const std::string& coupon_text) {
+    auto member = parse_int_argument(member_text, "MEMBER", 1, kMax);
+    if (!member) return report_error(s, member.error());
+    auto coupon = parse_int_argument(coupon_text, "COUPON", 1, kMax);
+    if (!coupon) return report_error(s, coupon.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto id = (*store)->issue_coupon(*member, *coupon);
+    if (!id) return report_error(s, id.error());
+    if (s.json)
+        print_json({{"coupon_issue_id", *id}, {"coupon_id", *coupon}, {"member_id", *member}, {"status", "ISSUED"}});
+    else
+        std::cout << *id << '\n';
+    return 0;
+}
+
+int run_list(const Settings& s, const std::string& member_text, const std::optional<UnixSeconds>& now) {
+    auto member = parse_int_argument(member_text, "--member", 1, kMax);
+    if (!member) return report_error(s, member.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto coupons = (*store)->member_coupons(*member);
+    if (!coupons) return report_error(s, coupons.error());
+    auto opt_time = [](const std::optional<UnixSeconds>& t) { return t ? Json(format_timestamp(*t)) : Json(nullptr); };
+    if (s.json) {
+        Json list = Json::array();
+        for (const auto& mc : *coupons) {
+            const Coupon& c = mc.issue.coupon;
+            list.push_back({{"coupon_issue_id", mc.issue.issue_id},
+                            {"coupon_id", c.id},
+                            {"name", c.name},
+                            {"scope", scope_name(c.scope)},
+                            {"product_id", c.product_id ? Json(*c.product_id) : Json(nullptr)},
+                            {"discount_type", discount_type_name(c.discount_type)},
+                            {"discount_value", c.discount_value},
+                            {"max_discount", c.max_discount ? Json(*c.max_discount) : Json(nullptr)},
+                            {"min_order_amount", c.min_order_amount},
+                            {"valid_from", opt_time(c.valid_from)},
+                            {"valid_until", opt_time(c.valid_until)},
+                            {"status", mc.issue.used ? "USED" : "ISSUED"},
+                            {"usable", now && usability(mc.issue, *now) == Usability::Usable},
+                            {"used_order_id", mc.used_order_id ? Json(*mc.used_order_id) : Json(nullptr)}});
+        }
+        print_json({{"member_id", *member}, {"coupons", list}});
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& mc : *coupons) {
+        const Coupon& c = mc.issue.coupon;
+        const std::string value = c.discount_type == DiscountType::Fixed ? format_won(c.discount_value) + " won"
+                                                                         : std::to_string(c.discount_value) + "%";
+        std::string state = mc.issue.used ? "USED" : "ISSUED";
+        if (now && !mc.issue.used) state = usability_reason(usability(mc.issue, *now));
+        rows.push_back({std::to_string(mc.issue.issue_id), c.name,
+                        c.scope == CouponScope::Product ? "product " + std::to_string(c.product_id.value_or(0)) : "order",
+                        value, format_won(c.min_order_amount), c.valid_until ? format_timestamp(*c.valid_until) : "-",
+                        state});
+    }
+    std::cout << render_table({"Issue", "Coupon", "Applies to", "Discount", "Minimum", "Valid until", "State"}, rows, 3);
+    return 0;
+}
+
+}  // namespace
+
+void add_coupons_command(CommandSetup setup) {
+    auto* coupons = setup.app.add_subcommand("coupons", "Issue and list members' coupons");
+    coupons->require_subcommand(1);
+    coupons->group("Members");
+    coupons->footer("Example:\n  shopctl coupons issue 1 4\n  shopctl coupons list --member 1");
+    RunFunction& selected = setup.selected;
+
+    auto* issue = coupons->add_subcommand("issue", "Issue a coupon to a member; prints the coupon_issue id");
+    auto member = std::make_shared<std::string>();
+    auto coupon = std::make_shared<std::string>();
+    issue->add_option("MEMBER", *member, "member id")->required();
+    issue->add_option("COUPON", *coupon, "coupon id")->required();
+    issue->footer("Example:\n  id=$(shopctl coupons issue 1 4)");
+    issue->callback([member, coupon, &selected] {
+        selected = [member, coupon](const Settings& s) { return run_issue(s, *member, *coupon); };
+    });
+
+    auto* list = coupons->add_subcommand("list", "List a member's coupon issues and whether each is usable now");
+    auto list_member = std::make_shared<std::string>();
+    list->add_option("--member", *list_member, "member id")->required();
+    list->footer("Example:\n  shopctl coupons list --member 1 --json");
+    list->callback([list_member, &selected] {
+        selected = [list_member](const Settings& s) {
+            auto now = service::resolve_now(s);
+            if (!now) return report_error(s, now.error());
+            return run_list(s, *list_member, *now);
+        };
+    });
+}
+
+}  // namespace shopctl::cli

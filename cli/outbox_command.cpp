@@ -1,0 +1,124 @@
+// `outbox list`, `outbox flush [--all]`, `outbox retry ID` (SPEC.md section 7).
+#include <iostream>
+#include <limits>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/output.h"
+#include "cli/receipt_text.h"
+#include "service/outbox_delivery.h"
+
+namespace shopctl::cli {
+
+namespace {
+
+Json row_json(const db::OutboxRow& r) {
+    auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
+    return {{"id", r.id},
+            {"order_id", r.order_id},
+            {"event", r.event},
+            {"status", r.status},
+            {"attempts", r.attempts},
+            {"last_error", opt(r.last_error)},
+            {"next_attempt_at", opt(r.next_attempt_at)},
+            {"sent_at", opt(r.sent_at)},
+            {"created_at", r.created_at}};
+}
+
+void print_rows(const std::vector<db::OutboxRow>& rows) {
+    std::vector<std::vector<std::string>> table;
+    for (const auto& r : rows)
+        table.push_back({std::to_string(r.id), std::to_string(r.order_id), r.event, r.status, std::to_string(r.attempts),
+                         r.next_attempt_at.value_or("-"), r.sent_at.value_or("-"), r.last_error.value_or("")});
+    std::cout << render_table({"Id", "Order", "Event", "Status", "Attempts", "Next attempt", "Sent", "Last error"}, table, 1);
+}
+
+int run_list(const Settings& s, const std::string& status) {
+    if (!status.empty() && status != "PENDING" && status != "SENT" && status != "DEAD")
+        return report_error(s, Error::InvalidInput("--status must be PENDING, SENT or DEAD, got '" + status + "'"));
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto rows = (*store)->list_outbox(status.empty() ? std::nullopt : std::optional<std::string>(status));
+    if (!rows) return report_error(s, rows.error());
+    if (s.json) {
+        Json list = Json::array();
+        for (const auto& r : *rows) list.push_back(row_json(r));
+        print_json({{"outbox", list}});
+    } else {
+        print_rows(*rows);
+    }
+    return 0;
+}
+
+int run_flush(const Settings& s, bool all) {
+    auto now = service::resolve_now(s);
+    if (!now) return report_error(s, now.error());
+    auto platform = service::platform_config(s);
+    if (!platform) return report_error(s, platform.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    service::OutboxDelivery delivery(**store, *platform);
+    auto report = delivery.flush(*now, all);
+    if (!report) return report_error(s, report.error());
+    if (s.json) {
+        Json rows = Json::array();
+        for (const auto& r : report->rows) rows.push_back(row_json(r));
+        print_json({{"tried", report->tried}, {"delivered", report->delivered}, {"failed", report->failed},
+                    {"dead", report->dead}, {"rows", rows}});
+    } else {
+        std::cout << "outbox flush: " << report->tried << " tried, " << report->delivered << " delivered, "
+                  << report->failed << " failed" << (report->dead ? " (" + std::to_string(report->dead) + " now DEAD)" : "")
+                  << '\n';
+    }
+    if (report->failed > 0) {
+        std::cerr << "shopctl: PLATFORM_UNAVAILABLE: " << report->failed << " of " << report->tried
+                  << " outbox rows were not delivered\n";
+        return exit_code(ErrorCode::PlatformUnavailable);
+    }
+    return 0;
+}
+
+int run_retry(const Settings& s, const std::string& id_text) {
+    auto id = parse_int_argument(id_text, "OUTBOX_ID", 1, std::numeric_limits<int64_t>::max());
+    if (!id) return report_error(s, id.error());
+    auto now = service::resolve_now(s);
+    if (!now) return report_error(s, now.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto row = (*store)->retry_outbox(*id, *now);
+    if (!row) return report_error(s, row.error());
+    if (s.json) print_json(row_json(*row));
+    else std::cout << "outbox row " << row->id << " (order " << row->order_id << ", " << row->event
+                   << ") requeued: PENDING, attempts 0\n";
+    return 0;
+}
+
+}  // namespace
+
+void add_outbox_command(CommandSetup setup) {
+    auto* outbox = setup.app.add_subcommand("outbox", "The data platform outbox: list, flush, retry");
+    outbox->require_subcommand(1);
+    outbox->group("Data platform");
+    outbox->footer("Example:\n  SHOPCTL_PLATFORM_URL=http://127.0.0.1:8080/orders shopctl outbox flush");
+    RunFunction& selected = setup.selected;
+
+    auto* list = outbox->add_subcommand("list", "List outbox rows");
+    auto status = std::make_shared<std::string>();
+    list->add_option("--status", *status, "PENDING, SENT or DEAD");
+    list->footer("Example:\n  shopctl outbox list --status PENDING --json");
+    list->callback([status, &selected] { selected = [status](const Settings& s) { return run_list(s, *status); }; });
+
+    auto* flush = outbox->add_subcommand("flush", "Send every due PENDING row, oldest first; exit 69 if any failed");
+    auto all = std::make_shared<bool>(false);
+    flush->add_flag("--all", *all, "ignore next_attempt_at: send every PENDING row now");
+    flush->footer("Example:\n  shopctl outbox flush --all --platform-url http://127.0.0.1:8080/orders");
+    flush->callback([all, &selected] { selected = [all](const Settings& s) { return run_flush(s, *all); }; });
+
+    auto* retry = outbox->add_subcommand("retry", "Requeue a DEAD row (by outbox id) with attempts 0");
+    auto id = std::make_shared<std::string>();
+    retry->add_option("OUTBOX_ID", *id, "the outbox row's id")->required();
+    retry->footer("Example:\n  shopctl outbox retry 12");
+    retry->callback([id, &selected] { selected = [id](const Settings& s) { return run_retry(s, *id); }; });
+}
+
+}  // namespace shopctl::cli

@@ -1,0 +1,50 @@
+#include "cli/output.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <cstdio>
+#include <iostream>
+
+namespace shopctl::cli {
+
+int report_error(const service::Settings& settings, const Error& error) {
+    std::cerr << "shopctl: " << code_name(error.code) << ": " << error.message << '\n';
+    if (settings.json) print_json({{"error", error.to_json()}});
+    return exit_code(error.code);
+}
+
+void print_json(const Json& document) {
+    std::cout << document.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void warn(const std::string& message) { std::cerr << "shopctl: warning: " << message << '\n'; }
+
+std::string format_won(Won amount) {
+    const bool negative = amount < 0;
+    std::string digits = std::to_string(amount);
+    if (negative) digits.erase(0, 1);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return negative ? "-" + out : out;
+}
+
+Result<int64_t> parse_int_argument(const std::string& text, const std::string& what, int64_t min, int64_t max) {
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max)
+        return Error::InvalidInput(what + " must be an integer from " + std::to_string(min) + " to " +
+                                   std::to_string(max) + ", got '" + text + "'");
+    return value;
+}
+
+bool use_colour() {
+    const char* no_colour = std::getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
+}
+
+}  // namespace shopctl::cli

@@ -1,0 +1,33 @@
+// Output conventions shared by every command: one JSON document on stdout with
+// --json, a readable text otherwise; on failure a one-line `shopctl: CODE: message`
+// on stderr (and the error JSON on stdout with --json); exit codes from SPEC.md
+// section 5, mapped in exactly one place.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+#include "core/json_reader.h"
+#include "core/money.h"
+#include "service/context.h"
+
+namespace shopctl::cli {
+
+int exit_code(ErrorCode code);
+
+// Prints the error as the settings say and returns its exit code.
+int report_error(const service::Settings& settings, const Error& error);
+void print_json(const Json& document);
+void warn(const std::string& message);
+
+// 1234567 -> "1,234,567"
+std::string format_won(Won amount);
+
+// Parses a command-line integer argument (an id or an amount): INVALID_INPUT naming
+// `what` when it is not an integer in [min, max].
+Result<int64_t> parse_int_argument(const std::string& text, const std::string& what, int64_t min, int64_t max);
+
+// Colour only when stdout is a terminal and NO_COLOR is unset.
+bool use_colour();
+
+}  // namespace shopctl::cli

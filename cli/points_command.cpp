@@ -1,0 +1,101 @@
+// `points charge MEMBER AMOUNT` and `points show MEMBER`.
+#include <iostream>
+#include <limits>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/output.h"
+#include "cli/receipt_text.h"
+
+namespace shopctl::cli {
+
+namespace {
+
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+Json points_json(const db::MemberPoints& p, bool with_history) {
+    Json j = {{"member_id", p.member_id}, {"name", p.name}, {"balance", p.balance}};
+    if (with_history) {
+        j["history"] = Json::array();
+        for (const auto& h : p.history)
+            j["history"].push_back({{"order_id", h.order_id ? Json(*h.order_id) : Json(nullptr)},
+                                    {"delta", h.delta},
+                                    {"balance_after", h.balance_after},
+                                    {"reason", h.reason},
+                                    {"created_at", h.created_at}});
+    }
+    return j;
+}
+
+int run_charge(const Settings& s, const std::string& member_text, const std::string& amount_text) {
+    auto member = parse_int_argument(member_text, "MEMBER", 1, kMax);
+    if (!member) return report_error(s, member.error());
+    auto amount = parse_int_argument(amount_text, "AMOUNT", 1, kMax);
+    if (!amount) return report_error(s, amount.error());
+    auto now = service::resolve_now(s);
+    if (!now) return report_error(s, now.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto points = (*store)->charge_points(*member, *amount, *now);
+    if (!points) return report_error(s, points.error());
+    if (s.json) {
+        Json j = points_json(*points, false);
+        j["charged"] = *amount;
+        print_json(j);
+    } else {
+        std::cout << "member " << points->member_id << " (" << points->name << "): +" << format_won(*amount)
+                  << " points, balance " << format_won(points->balance) << '\n';
+    }
+    return 0;
+}
+
+int run_show(const Settings& s, const std::string& member_text) {
+    auto member = parse_int_argument(member_text, "MEMBER", 1, kMax);
+    if (!member) return report_error(s, member.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto points = (*store)->member_points(*member);
+    if (!points) return report_error(s, points.error());
+    if (s.json) {
+        print_json(points_json(*points, true));
+        return 0;
+    }
+    std::cout << "member " << points->member_id << " (" << points->name << "): balance " << format_won(points->balance)
+              << "\n\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& h : points->history)
+        rows.push_back({h.created_at, h.reason, h.order_id ? std::to_string(*h.order_id) : "-", format_won(h.delta),
+                        format_won(h.balance_after)});
+    std::cout << render_table({"When", "Reason", "Order", "Delta", "Balance"}, rows, 3);
+    return 0;
+}
+
+}  // namespace
+
+void add_points_command(CommandSetup setup) {
+    auto* points = setup.app.add_subcommand("points", "Charge and show members' points");
+    points->require_subcommand(1);
+    points->group("Members");
+    points->footer("Example:\n  shopctl points charge 1 50000\n  shopctl points show 1");
+    RunFunction& selected = setup.selected;
+
+    auto* charge = points->add_subcommand("charge", "Add points to a member (a CHARGE history row)");
+    auto member = std::make_shared<std::string>();
+    auto amount = std::make_shared<std::string>();
+    charge->add_option("MEMBER", *member, "member id")->required();
+    charge->add_option("AMOUNT", *amount, "points to add, a positive integer")->required();
+    charge->footer("Example:\n  shopctl points charge 1 50000 --json");
+    charge->callback([member, amount, &selected] {
+        selected = [member, amount](const Settings& s) { return run_charge(s, *member, *amount); };
+    });
+
+    auto* show = points->add_subcommand("show", "Show a member's balance and point history");
+    auto show_member = std::make_shared<std::string>();
+    show->add_option("MEMBER", *show_member, "member id")->required();
+    show->footer("Example:\n  shopctl points show 1 --json");
+    show->callback([show_member, &selected] {
+        selected = [show_member](const Settings& s) { return run_show(s, *show_member); };
+    });
+}
+
+}  // namespace shopctl::cli

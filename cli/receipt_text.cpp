@@ -1,0 +1,79 @@
+#include "cli/receipt_text.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "cli/output.h"
+
+namespace shopctl::cli {
+
+namespace {
+
+std::string pad(const std::string& s, size_t width, bool left) {
+    const size_t len = utf8_length(s);
+    if (len >= width) return s;
+    return left ? s + std::string(width - len, ' ') : std::string(width - len, ' ') + s;
+}
+
+std::string coupon_label(const std::optional<int64_t>& id) { return id ? "#" + std::to_string(*id) : "-"; }
+
+}  // namespace
+
+std::string render_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                         size_t left_aligned_columns) {
+    std::vector<size_t> width(header.size(), 0);
+    for (size_t c = 0; c < header.size(); ++c) width[c] = utf8_length(header[c]);
+    for (const auto& row : rows)
+        for (size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], utf8_length(row[c]));
+    std::ostringstream out;
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string text;
+        for (size_t c = 0; c < cells.size(); ++c) {
+            if (c) text += "  ";
+            text += pad(cells[c], width[c], c < left_aligned_columns);
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        out << text << '\n';
+    };
+    line(header);
+    for (const auto& row : rows) line(row);
+    return out.str();
+}
+
+std::string render_receipt(const Receipt& r, bool with_explanation) {
+    std::ostringstream out;
+    out << (r.order_id ? "Order " + std::to_string(*r.order_id) : std::string("Quote")) << "  " << r.status << "  "
+        << r.created_at << "  member " << r.member_id << (r.replayed ? "  (replayed)" : "") << "\n\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& item : r.items)
+        rows.push_back({item.name, std::to_string(item.quantity), format_won(item.unit_price),
+                        coupon_label(item.coupon_issue_id), format_won(item.discount), format_won(item.amount)});
+    out << render_table({"Item", "Qty", "Unit price", "Coupon", "Discount", "Amount"}, rows) << '\n';
+
+    std::vector<std::vector<std::string>> totals = {
+        {"Subtotal", format_won(r.subtotal)},
+        {"Product discounts", format_won(-r.product_discount)},
+        {"Order coupon " + coupon_label(r.order_coupon_issue_id), format_won(-r.order_discount)},
+        {"Total", format_won(r.total)},
+        {"Points", format_won(r.points_before) + " -> " + format_won(r.points_after)},
+    };
+    if (r.platform)
+        totals.push_back({"Data platform", r.platform->status + (r.platform->error ? " (" + *r.platform->error + ")" : "")});
+    size_t label = 0, value = 0;
+    for (const auto& t : totals) {
+        label = std::max(label, utf8_length(t[0]));
+        value = std::max(value, utf8_length(t[1]));
+    }
+    for (const auto& t : totals) out << pad(t[0], label, true) << "  " << pad(t[1], value, false) << '\n';
+
+    if (with_explanation) {
+        out << "\nCoupons:\n";
+        if (r.explanation.empty()) out << "  (the member holds no usable coupons)\n";
+        for (const auto& e : r.explanation)
+            out << "  #" << e.coupon_issue_id << " " << e.name << ": " << (e.used ? "used, " : "not used, ") << e.detail
+                << '\n';
+    }
+    return out.str();
+}
+
+}  // namespace shopctl::cli

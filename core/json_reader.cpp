@@ -1,0 +1,98 @@
+#include "core/json_reader.h"
+
+#include <limits>
+
+namespace shopctl {
+
+Result<Json> parse_json_text(std::string_view text, ErrorMaker make_error, const std::string& what) {
+    try {
+        return Json::parse(text.begin(), text.end());
+    } catch (const Json::parse_error& e) {
+        // nlohmann prefixes "[json.exception.parse_error.101] "; the rest names line and column.
+        std::string message = e.what();
+        if (const auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
+        return make_error("", what + " is not valid JSON: " + message);
+    }
+}
+
+std::string field_path(const std::string& parent, std::string_view key) {
+    return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+std::string index_path(const std::string& parent, size_t index) {
+    return parent + "[" + std::to_string(index) + "]";
+}
+
+std::string json_type_name(const Json& value) {
+    if (value.is_number_integer()) return "an integer";
+    if (value.is_number_float()) return "a non-integer number";
+    if (value.is_string()) return "a string";
+    if (value.is_boolean()) return "a boolean";
+    if (value.is_null()) return "null";
+    if (value.is_array()) return "an array";
+    if (value.is_object()) return "an object";
+    return value.type_name();
+}
+
+Status expect_object(const Json& value, const std::string& path, ErrorMaker make_error) {
+    if (!value.is_object())
+        return make_error(path, "must be an object, got " + json_type_name(value));
+    return ok_status();
+}
+
+Status expect_array(const Json& value, const std::string& path, ErrorMaker make_error) {
+    if (!value.is_array())
+        return make_error(path, "must be an array, got " + json_type_name(value));
+    return ok_status();
+}
+
+Status only_keys(const Json& object, const std::string& path, std::initializer_list<std::string_view> allowed,
+                 ErrorMaker make_error) {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        bool known = false;
+        for (auto key : allowed) known = known || it.key() == key;
+        if (!known) return make_error(field_path(path, it.key()), "unknown key");
+    }
+    return ok_status();
+}
+
+const Json* find_key(const Json& object, std::string_view key) {
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+Result<int64_t> read_integer(const Json& value, const std::string& path, int64_t min, int64_t max,
+                             ErrorMaker make_error) {
+    const std::string range = "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
+    int64_t v;
+    if (value.is_number_unsigned()) {
+        const auto u = value.get<uint64_t>();
+        if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return make_error(path, range);
+        v = static_cast<int64_t>(u);
+    } else if (value.is_number_integer()) {
+        v = value.get<int64_t>();
+    } else {
+        return make_error(path, range + ", got " + json_type_name(value));
+    }
+    if (v < min || v > max) return make_error(path, range + ", got " + std::to_string(v));
+    return v;
+}
+
+size_t utf8_length(std::string_view s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+Result<std::string> read_string(const Json& value, const std::string& path, size_t min_len, size_t max_len,
+                                ErrorMaker make_error) {
+    if (!value.is_string()) return make_error(path, "must be a string, got " + json_type_name(value));
+    auto s = value.get<std::string>();
+    const size_t len = utf8_length(s);
+    if (len < min_len || len > max_len)
+        return make_error(path, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
+                                    " characters long, got " + std::to_string(len));
+    return s;
+}
+
+}  // namespace shopctl

@@ -1,0 +1,49 @@
+// Receipt: what a checkout prints and pushes (SPEC.md section 5). Built from a
+// decision at checkout time, or from the stored order for `orders show` and
+// idempotent replays; its JSON key names are the contract.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/checkout.h"
+#include "core/json_reader.h"
+
+namespace shopctl {
+
+struct PlatformState {
+    std::string status = "QUEUED";  // SENT, QUEUED or DEAD
+    int64_t attempts = 0;
+    std::optional<std::string> error;
+};
+
+struct Receipt {
+    std::optional<int64_t> order_id;  // nullopt for a quote
+    int64_t member_id = 0;
+    std::string status;               // PAID, CANCELLED or QUOTE
+    std::string created_at;
+    std::vector<DecidedLine> items;
+    Won subtotal = 0;
+    Won product_discount = 0;
+    std::optional<int64_t> order_coupon_issue_id;
+    Won order_discount = 0;
+    Won total = 0;
+    Won points_before = 0;
+    Won points_after = 0;
+    std::optional<std::string> idempotency_key;
+    bool replayed = false;
+    std::optional<PlatformState> platform;  // absent in the outbox payload and in quotes
+    std::vector<CouponExplanation> explanation;  // printed with --explain only
+
+    static Receipt from_decision(const CheckoutDecision& d, std::optional<int64_t> order_id, std::string status,
+                                 std::string created_at, std::optional<std::string> idempotency_key);
+
+    // The receipt JSON; `with_explanation` adds "explain".
+    Json to_json(bool with_explanation = false) const;
+};
+
+Json explanation_to_json(const CouponExplanation& e);
+
+}  // namespace shopctl

@@ -1,0 +1,120 @@
+-- shopctl store, schema version 1 (PRAGMA user_version).
+-- Table and column names are part of the contract (SPEC.md section 2).
+-- Money is INTEGER won; timestamps are RFC 3339 UTC text, which sorts in time order.
+
+CREATE TABLE IF NOT EXISTS member (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS point (
+    member_id INTEGER PRIMARY KEY REFERENCES member(id),
+    balance   INTEGER NOT NULL CHECK (balance >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS point_history (
+    id            INTEGER PRIMARY KEY,
+    member_id     INTEGER NOT NULL REFERENCES member(id),
+    order_id      INTEGER REFERENCES orders(id),          -- null for charges
+    delta         INTEGER NOT NULL,
+    balance_after INTEGER NOT NULL,
+    reason        TEXT NOT NULL CHECK (reason IN ('CHARGE', 'USE', 'REFUND')),
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS point_history_member ON point_history(member_id);
+CREATE INDEX IF NOT EXISTS point_history_order ON point_history(order_id) WHERE order_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS product (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS product_status (
+    product_id INTEGER PRIMARY KEY REFERENCES product(id),
+    status     TEXT NOT NULL CHECK (status IN ('ON_SALE', 'SALE_ENDED'))
+);
+
+CREATE TABLE IF NOT EXISTS stock (
+    product_id INTEGER PRIMARY KEY REFERENCES product(id),
+    quantity   INTEGER NOT NULL CHECK (quantity >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS price (
+    product_id INTEGER PRIMARY KEY REFERENCES product(id),
+    amount     INTEGER NOT NULL CHECK (amount >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS coupon (
+    id               INTEGER PRIMARY KEY,
+    name             TEXT NOT NULL,
+    scope            TEXT NOT NULL CHECK (scope IN ('PRODUCT', 'ORDER')),
+    product_id       INTEGER REFERENCES product(id),
+    discount_type    TEXT NOT NULL CHECK (discount_type IN ('FIXED', 'PERCENT')),
+    discount_value   INTEGER NOT NULL CHECK (discount_value >= 0),
+    max_discount     INTEGER CHECK (max_discount IS NULL OR max_discount >= 0),
+    min_order_amount INTEGER NOT NULL DEFAULT 0 CHECK (min_order_amount >= 0),
+    valid_from       TEXT,                                 -- null: since always
+    valid_until      TEXT,                                 -- null: unbounded; exclusive
+    CHECK ((scope = 'PRODUCT') = (product_id IS NOT NULL)),
+    CHECK (discount_type = 'FIXED' OR discount_value <= 100)
+);
+
+CREATE TABLE IF NOT EXISTS coupon_issue (
+    id            INTEGER PRIMARY KEY,
+    coupon_id     INTEGER NOT NULL REFERENCES coupon(id),
+    member_id     INTEGER NOT NULL REFERENCES member(id),
+    status        TEXT NOT NULL DEFAULT 'ISSUED' CHECK (status IN ('ISSUED', 'USED')),
+    used_order_id INTEGER REFERENCES orders(id),
+    used_at       TEXT
+);
+CREATE INDEX IF NOT EXISTS coupon_issue_member_status ON coupon_issue(member_id, status);
+CREATE INDEX IF NOT EXISTS coupon_issue_used_order ON coupon_issue(used_order_id) WHERE used_order_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS orders (
+    id                    INTEGER PRIMARY KEY,
+    member_id             INTEGER NOT NULL REFERENCES member(id),
+    status                TEXT NOT NULL CHECK (status IN ('PAID', 'CANCELLED')),
+    subtotal              INTEGER NOT NULL,
+    product_discount      INTEGER NOT NULL,
+    order_coupon_issue_id INTEGER REFERENCES coupon_issue(id),
+    order_discount        INTEGER NOT NULL,
+    total                 INTEGER NOT NULL,
+    points_before         INTEGER NOT NULL,
+    points_after          INTEGER NOT NULL,
+    idempotency_key       TEXT UNIQUE,
+    cart_fingerprint      TEXT NOT NULL,                   -- what "the same cart" means for a replay
+    created_at            TEXT NOT NULL,
+    cancelled_at          TEXT
+);
+CREATE INDEX IF NOT EXISTS orders_member ON orders(member_id, id);
+CREATE INDEX IF NOT EXISTS orders_created ON orders(created_at);
+
+CREATE TABLE IF NOT EXISTS order_item (
+    order_id        INTEGER NOT NULL REFERENCES orders(id),
+    line_no         INTEGER NOT NULL,
+    product_id      INTEGER NOT NULL REFERENCES product(id),
+    name            TEXT NOT NULL,                         -- the name when bought
+    quantity        INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price      INTEGER NOT NULL,
+    line_total      INTEGER NOT NULL,
+    coupon_issue_id INTEGER REFERENCES coupon_issue(id),
+    discount        INTEGER NOT NULL,
+    amount          INTEGER NOT NULL,
+    PRIMARY KEY (order_id, line_no)
+);
+
+CREATE TABLE IF NOT EXISTS platform_outbox (
+    id              INTEGER PRIMARY KEY,
+    order_id        INTEGER NOT NULL REFERENCES orders(id),
+    event           TEXT NOT NULL CHECK (event IN ('order.paid', 'order.cancelled')),
+    payload         TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENT', 'DEAD')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    next_attempt_at TEXT NOT NULL,
+    sent_at         TEXT,
+    claimed_until   TEXT,                                  -- a sender holds the row until then
+    created_at      TEXT NOT NULL,
+    UNIQUE (order_id, event)
+);
+CREATE INDEX IF NOT EXISTS platform_outbox_pending ON platform_outbox(next_attempt_at, id) WHERE status = 'PENDING';

@@ -1,0 +1,175 @@
+#include "db/sqlite_store.h"
+
+#include <fcntl.h>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "schema_sql.h"
+
+namespace shopctl::db {
+
+Error translate_sqlite_error(int code, int extended, const std::string& what) {
+    switch (code & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return Error::StoreBusy("the store is busy: another process held its lock past the busy timeout (" +
+                                    what + ")");
+        case SQLITE_FULL: return Error::StoreError("the disk or the store is full (" + what + ")");
+        case SQLITE_READONLY: return Error::StoreError("the store is read-only (" + what + ")");
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB: return Error::StoreError("the store file is corrupt or not a database (" + what + ")");
+        case SQLITE_CANTOPEN: return Error::StoreError("cannot open the store file (" + what + ")");
+        case SQLITE_IOERR: return Error::StoreError("disk I/O error (" + what + ")");
+        default: break;
+    }
+    (void)extended;
+    return Error::StoreError(what);
+}
+
+namespace {
+
+bool file_exists(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+bool is_memory(const std::string& path) { return path == ":memory:"; }
+
+int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+void configure_connection(SQLite::Database& db) {
+    // WAL is persistent (set by init); these are per connection. NORMAL in WAL mode
+    // survives a killed process; a power cut may lose the last commits, never corrupt.
+    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+}
+
+void apply_schema(SQLite::Database& db) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        db.exec(kSchemaSql);
+        db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+        db.exec("COMMIT");
+    } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+    }
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(SQLite::Database db) : db_(std::move(db)) {}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreOptions& options) {
+    if (!is_memory(options.path) && !file_exists(options.path))
+        return Error::StoreError("no store at '" + options.path + "': run `shopctl init --db " + options.path +
+                                 "` first");
+    return guarded<std::unique_ptr<SqliteStore>>([&]() -> Result<std::unique_ptr<SqliteStore>> {
+        SQLite::Database db(options.path, SQLite::OPEN_READWRITE, options.busy_timeout_ms);
+        const int version = user_version(db);
+        if (version == 0)
+            return Error::StoreError("'" + options.path + "' holds no shopctl schema: run `shopctl init --db " +
+                                     options.path + "`");
+        if (version > kSchemaVersion)
+            return Error::StoreError("'" + options.path + "' has schema version " + std::to_string(version) +
+                                     ", newer than this shopctl knows (" + std::to_string(kSchemaVersion) + ")");
+        if (version < kSchemaVersion)
+            return Error::StoreError("'" + options.path + "' has schema version " + std::to_string(version) +
+                                     ": run `shopctl init` to upgrade it");
+        configure_connection(db);
+        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+    });
+}
+
+Result<InitReport> SqliteStore::init(const StoreOptions& options) {
+    InitReport report;
+    if (!is_memory(options.path) && !file_exists(options.path)) {
+        // Created by us with 0600: a store holds members' balances and is nobody else's to read.
+        const int fd = ::open(options.path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd < 0) return Error::StoreError("cannot create '" + options.path + "': " + std::strerror(errno));
+        ::close(fd);
+        report.created = true;
+    }
+    return guarded<InitReport>([&]() -> Result<InitReport> {
+        SQLite::Database db(options.path, SQLite::OPEN_READWRITE, options.busy_timeout_ms);
+        report.from_version = user_version(db);
+        if (report.from_version > kSchemaVersion)
+            return Error::StoreError("'" + options.path + "' has schema version " +
+                                     std::to_string(report.from_version) + ", newer than this shopctl knows");
+        if (!is_memory(options.path)) db.exec("PRAGMA journal_mode = WAL");
+        configure_connection(db);
+        if (report.from_version < kSchemaVersion) apply_schema(db);
+        report.to_version = kSchemaVersion;
+        return report;
+    });
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::in_memory() {
+    return guarded<std::unique_ptr<SqliteStore>>([&]() -> Result<std::unique_ptr<SqliteStore>> {
+        SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+        configure_connection(db);
+        apply_schema(db);
+        return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+    });
+}
+
+SQLite::Statement& SqliteStore::prepared(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(db_, sql);
+    } else {
+        slot->reset();
+        slot->clearBindings();
+    }
+    return *slot;
+}
+
+Status SqliteStore::begin_group() {
+    return guarded<Ok>([&]() -> Status {
+        db_.exec("BEGIN IMMEDIATE");
+        in_group_ = true;
+        return Ok{};
+    });
+}
+
+Status SqliteStore::commit_group() {
+    return guarded<Ok>([&]() -> Status {
+        in_group_ = false;
+        db_.exec("COMMIT");
+        return Ok{};
+    });
+}
+
+Status SqliteStore::rollback_group() {
+    return guarded<Ok>([&]() -> Status {
+        in_group_ = false;
+        if (!db_.getHandle() || sqlite3_get_autocommit(db_.getHandle()) == 0) db_.exec("ROLLBACK");
+        return Ok{};
+    });
+}
+
+WriteScope::WriteScope(SQLite::Database& db, bool in_group) : db_(db), in_group_(in_group) {
+    db_.exec(in_group_ ? "SAVEPOINT cart" : "BEGIN IMMEDIATE");
+}
+
+WriteScope::~WriteScope() {
+    if (done_) return;
+    try {
+        if (in_group_) {
+            db_.exec("ROLLBACK TO cart");
+            db_.exec("RELEASE cart");
+        } else {
+            db_.exec("ROLLBACK");
+        }
+    } catch (...) {
+        // The connection is already rolled back (SQLite does so on some errors).
+    }
+}
+
+void WriteScope::commit() {
+    db_.exec(in_group_ ? "RELEASE cart" : "COMMIT");
+    done_ = true;
+}
+
+}  // namespace shopctl::db

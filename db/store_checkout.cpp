@@ -1,0 +1,353 @@
+// The checkout and its compensation (cancel) on SQLite, and reading orders back.
+#include <algorithm>
+
+#include "core/checkout.h"
+#include "db/row_readers.h"
+#include "db/sqlite_store.h"
+
+namespace shopctl::db {
+
+namespace {
+constexpr int64_t kClaimSeconds = 60;  // how long a sender holds an outbox row it is pushing
+}
+
+std::optional<MemberInfo> SqliteStore::find_member(int64_t member_id) {
+    auto& s = prepared(
+        "SELECT m.id, m.name, COALESCE(p.balance, 0) FROM member m LEFT JOIN point p ON p.member_id = m.id "
+        "WHERE m.id = :id");
+    s.bind(":id", member_id);
+    if (!s.executeStep()) return std::nullopt;
+    return MemberInfo{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64()};
+}
+
+Result<CheckoutSnapshot> SqliteStore::load_snapshot(const Cart& cart) {
+    CheckoutSnapshot snap;
+    if (cart.member_id) snap.member = find_member(*cart.member_id);
+    if (!snap.member) return snap;  // the decision stops at the member check
+
+    auto& coupons = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
+                             " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
+                             "WHERE ci.member_id = :member AND ci.status = 'ISSUED' ORDER BY ci.id");
+    coupons.bind(":member", snap.member->id);
+    while (coupons.executeStep()) snap.member_coupons.push_back(read_issued_coupon(coupons));
+    if (cart.coupons) {
+        // Listed coupons already used: loaded only to say so precisely.
+        for (int64_t id : *cart.coupons) {
+            const bool known = std::any_of(snap.member_coupons.begin(), snap.member_coupons.end(),
+                                           [&](const IssuedCoupon& c) { return c.issue_id == id; });
+            if (known) continue;
+            auto& one = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
+                                 " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
+                                 "WHERE ci.id = :id AND ci.member_id = :member");
+            one.bind(":id", id);
+            one.bind(":member", snap.member->id);
+            if (one.executeStep()) snap.member_coupons.push_back(read_issued_coupon(one));
+        }
+    }
+
+    for (const CartLine& line : cart.items) {
+        auto& p = prepared(
+            "SELECT p.id, p.name, s.status, st.quantity, pr.amount FROM product p "
+            "LEFT JOIN product_status s ON s.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
+            "LEFT JOIN price pr ON pr.product_id = p.id WHERE p.id = :id");
+        p.bind(":id", line.product_id);
+        if (!p.executeStep()) continue;
+        ProductInfo info;
+        info.id = p.getColumn(0).getInt64();
+        info.name = p.getColumn(1).getString();
+        info.on_sale = p.getColumn(2).getString() == "ON_SALE";
+        info.stock = optional_int(p, 3);
+        info.price = optional_int(p, 4);
+        snap.products.emplace(info.id, std::move(info));
+    }
+    return snap;
+}
+
+Result<std::optional<Receipt>> SqliteStore::replay_or_conflict(const Cart& cart) {
+    if (!cart.idempotency_key) return std::optional<Receipt>();
+    auto& s = prepared("SELECT id, cart_fingerprint FROM orders WHERE idempotency_key = :key");
+    s.bind(":key", *cart.idempotency_key);
+    if (!s.executeStep()) return std::optional<Receipt>();
+    const int64_t order_id = s.getColumn(0).getInt64();
+    if (s.getColumn(1).getString() != cart.fingerprint())
+        return Error::IdempotencyConflict(*cart.idempotency_key, order_id);
+    auto receipt = read_receipt(order_id);
+    if (!receipt) return receipt.error();
+    receipt->replayed = true;
+    return std::optional<Receipt>(std::move(*receipt));
+}
+
+void SqliteStore::add_point_history(int64_t member_id, std::optional<int64_t> order_id, Won delta, Won balance_after,
+                                    const char* reason, const std::string& at) {
+    auto& h = prepared(
+        "INSERT INTO point_history (member_id, order_id, delta, balance_after, reason, created_at) "
+        "VALUES (:member, :order, :delta, :after, :reason, :at)");
+    h.bind(":member", member_id);
+    bind_optional(h, ":order", order_id);
+    h.bind(":delta", delta);
+    h.bind(":after", balance_after);
+    h.bind(":reason", reason);
+    h.bind(":at", at);
+    h.exec();
+}
+
+Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
+                                            const std::string& created_at, bool claim_outbox, UnixSeconds now,
+                                            Receipt& receipt) {
+    for (const DecidedLine& line : d.lines) {
+        auto& s = prepared(
+            "UPDATE stock SET quantity = quantity - :qty WHERE product_id = :id AND quantity >= :qty");
+        s.bind(":qty", line.quantity);
+        s.bind(":id", line.product_id);
+        if (s.exec() != 1) return Error::OutOfStock(line.product_id, line.quantity, 0);  // guarded twice on purpose
+    }
+
+    auto& order = prepared(
+        "INSERT INTO orders (member_id, status, subtotal, product_discount, order_coupon_issue_id, order_discount, "
+        "total, points_before, points_after, idempotency_key, cart_fingerprint, created_at) VALUES (:member, 'PAID', "
+        ":subtotal, :pd, :oc, :od, :total, :before, :after, :key, :fp, :at)");
+    order.bind(":member", d.member_id);
+    order.bind(":subtotal", d.subtotal);
+    order.bind(":pd", d.product_discount);
+    bind_optional(order, ":oc", d.order_coupon_issue_id);
+    order.bind(":od", d.order_discount);
+    order.bind(":total", d.total);
+    order.bind(":before", d.points_before);
+    order.bind(":after", d.points_after);
+    bind_optional(order, ":key", cart.idempotency_key);
+    order.bind(":fp", cart.fingerprint());
+    order.bind(":at", created_at);
+    order.exec();
+    const int64_t order_id = db_.getLastInsertRowid();
+
+    for (size_t i = 0; i < d.lines.size(); ++i) {
+        const DecidedLine& l = d.lines[i];
+        auto& item = prepared(
+            "INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, "
+            "coupon_issue_id, discount, amount) VALUES (:order, :line, :product, :name, :qty, :unit, :line_total, "
+            ":coupon, :discount, :amount)");
+        item.bind(":order", order_id);
+        item.bind(":line", static_cast<int64_t>(i + 1));
+        item.bind(":product", l.product_id);
+        item.bind(":name", l.name);
+        item.bind(":qty", l.quantity);
+        item.bind(":unit", l.unit_price);
+        item.bind(":line_total", l.line_total);
+        bind_optional(item, ":coupon", l.coupon_issue_id);
+        item.bind(":discount", l.discount);
+        item.bind(":amount", l.amount);
+        item.exec();
+    }
+
+    for (int64_t issue_id : d.used_coupon_ids) {
+        auto& use = prepared(
+            "UPDATE coupon_issue SET status = 'USED', used_order_id = :order, used_at = :at "
+            "WHERE id = :id AND status = 'ISSUED'");
+        use.bind(":order", order_id);
+        use.bind(":at", created_at);
+        use.bind(":id", issue_id);
+        if (use.exec() != 1) return Error::CouponNotUsable(issue_id, "already used");
+    }
+
+    auto& points = prepared("UPDATE point SET balance = balance - :total WHERE member_id = :member AND balance >= :total");
+    points.bind(":total", d.total);
+    points.bind(":member", d.member_id);
+    if (points.exec() != 1) {
+        if (d.total != 0) return Error::InsufficientPoints(d.points_before, d.total);
+        auto& wallet = prepared("INSERT OR IGNORE INTO point (member_id, balance) VALUES (:member, 0)");
+        wallet.bind(":member", d.member_id);
+        wallet.exec();
+    }
+    add_point_history(d.member_id, order_id, -d.total, d.points_after, "USE", created_at);
+
+    receipt.order_id = order_id;
+    auto& outbox = prepared(
+        "INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, claimed_until, "
+        "created_at) VALUES (:order, 'order.paid', :payload, 'PENDING', 0, :at, :claim, :at)");
+    outbox.bind(":order", order_id);
+    outbox.bind(":payload", receipt.to_json().dump());
+    outbox.bind(":at", created_at);
+    bind_optional(outbox, ":claim",
+                  claim_outbox ? std::optional<std::string>(format_timestamp(now + kClaimSeconds)) : std::nullopt);
+    outbox.exec();
+    return db_.getLastInsertRowid();
+}
+
+Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode, bool claim_outbox) {
+    return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
+        WriteScope scope(db_, in_group_);
+        auto replay = replay_or_conflict(cart);
+        if (!replay) return replay.error();
+        if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
+
+        auto snapshot = load_snapshot(cart);
+        if (!snapshot) return snapshot.error();
+        auto decision = decide_checkout(cart, *snapshot, now);
+        if (!decision) return decision.error();
+
+        const std::string created_at = format_timestamp(now);
+        const bool quote = mode == CheckoutMode::Quote;
+        Receipt receipt = Receipt::from_decision(*decision, std::nullopt, quote ? "QUOTE" : "PAID", created_at,
+                                                 cart.idempotency_key);
+        auto outbox_id = apply_decision(*decision, cart, created_at, claim_outbox && !quote, now, receipt);
+        if (!outbox_id) return outbox_id.error();
+        if (quote) {
+            receipt.order_id.reset();
+            return CheckoutResult{std::move(receipt), std::nullopt};  // the scope rolls everything back
+        }
+        scope.commit();
+        receipt.platform = PlatformState{};
+        return CheckoutResult{std::move(receipt), *outbox_id};
+    });
+}
+
+Result<Receipt> SqliteStore::read_receipt(int64_t order_id) {
+    auto& o = prepared(
+        "SELECT member_id, status, created_at, subtotal, product_discount, order_coupon_issue_id, order_discount, "
+        "total, points_before, points_after, idempotency_key FROM orders WHERE id = :id");
+    o.bind(":id", order_id);
+    if (!o.executeStep()) return Error::OrderNotFound(order_id);
+    Receipt r;
+    r.order_id = order_id;
+    r.member_id = o.getColumn(0).getInt64();
+    r.status = o.getColumn(1).getString();
+    r.created_at = o.getColumn(2).getString();
+    r.subtotal = o.getColumn(3).getInt64();
+    r.product_discount = o.getColumn(4).getInt64();
+    r.order_coupon_issue_id = optional_int(o, 5);
+    r.order_discount = o.getColumn(6).getInt64();
+    r.total = o.getColumn(7).getInt64();
+    r.points_before = o.getColumn(8).getInt64();
+    r.points_after = o.getColumn(9).getInt64();
+    r.idempotency_key = optional_text(o, 10);
+
+    auto& items = prepared(
+        "SELECT product_id, name, quantity, unit_price, line_total, coupon_issue_id, discount, amount "
+        "FROM order_item WHERE order_id = :id ORDER BY line_no");
+    items.bind(":id", order_id);
+    while (items.executeStep())
+        r.items.push_back({items.getColumn(0).getInt64(), items.getColumn(1).getString(), items.getColumn(2).getInt64(),
+                           items.getColumn(3).getInt64(), items.getColumn(4).getInt64(), optional_int(items, 5),
+                           items.getColumn(6).getInt64(), items.getColumn(7).getInt64()});
+
+    auto& p = prepared(
+        "SELECT status, attempts, last_error FROM platform_outbox WHERE order_id = :id AND event = 'order.paid'");
+    p.bind(":id", order_id);
+    PlatformState platform;
+    if (p.executeStep()) {
+        const std::string status = p.getColumn(0).getString();
+        platform.status = status == "PENDING" ? "QUEUED" : status;
+        platform.attempts = p.getColumn(1).getInt64();
+        platform.error = optional_text(p, 2);
+    }
+    r.platform = platform;
+    return r;
+}
+
+Result<Receipt> SqliteStore::order_receipt(int64_t order_id) {
+    return run<Receipt>([&]() { return read_receipt(order_id); });
+}
+
+Result<std::vector<OrderSummary>> SqliteStore::list_orders(const OrderFilter& f) {
+    return run<std::vector<OrderSummary>>([&]() -> Result<std::vector<OrderSummary>> {
+        auto& s = prepared(
+            "SELECT o.id, o.member_id, o.status, o.total, (SELECT count(*) FROM order_item i WHERE i.order_id = o.id), "
+            "o.created_at FROM orders o WHERE (:member IS NULL OR o.member_id = :member) "
+            "AND (:since IS NULL OR o.created_at >= :since) AND (:status IS NULL OR o.status = :status) "
+            "ORDER BY o.id DESC LIMIT :limit");
+        bind_optional(s, ":member", f.member_id);
+        bind_optional(s, ":since", f.since);
+        bind_optional(s, ":status", f.status);
+        s.bind(":limit", f.limit);
+        std::vector<OrderSummary> out;
+        while (s.executeStep())
+            out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getString(),
+                           s.getColumn(3).getInt64(), s.getColumn(4).getInt64(), s.getColumn(5).getString()});
+        return out;
+    });
+}
+
+Result<CancelResult> SqliteStore::cancel_order(int64_t order_id, UnixSeconds now, bool claim_outbox) {
+    return run<CancelResult>([&]() -> Result<CancelResult> {
+        WriteScope scope(db_, in_group_);
+        auto& o = prepared("SELECT member_id, status, total FROM orders WHERE id = :id");
+        o.bind(":id", order_id);
+        if (!o.executeStep()) return Error::OrderNotFound(order_id);
+        CancelResult r;
+        r.order_id = order_id;
+        r.member_id = o.getColumn(0).getInt64();
+        if (o.getColumn(1).getString() == "CANCELLED") return Error::OrderAlreadyCancelled(order_id);
+        r.refunded = o.getColumn(2).getInt64();
+        r.cancelled_at = format_timestamp(now);
+
+        Json restocked = Json::array();
+        auto& items = prepared("SELECT product_id, quantity FROM order_item WHERE order_id = :id ORDER BY line_no");
+        items.bind(":id", order_id);
+        std::vector<std::pair<int64_t, int64_t>> lines;
+        while (items.executeStep()) lines.emplace_back(items.getColumn(0).getInt64(), items.getColumn(1).getInt64());
+        for (const auto& [product, qty] : lines) {
+            auto& s = prepared(
+                "INSERT INTO stock (product_id, quantity) VALUES (:id, :qty) "
+                "ON CONFLICT (product_id) DO UPDATE SET quantity = quantity + excluded.quantity");
+            s.bind(":id", product);
+            s.bind(":qty", qty);
+            s.exec();
+            restocked.push_back({{"product_id", product}, {"quantity", qty}});
+        }
+
+        // Coupons come back only while still valid; an expired one stays USED by this order.
+        auto& used = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
+                              " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
+                              "WHERE ci.used_order_id = :id ORDER BY ci.id");
+        used.bind(":id", order_id);
+        std::vector<IssuedCoupon> issues;
+        while (used.executeStep()) issues.push_back(read_issued_coupon(used));
+        for (IssuedCoupon& issue : issues) {
+            issue.used = false;
+            if (usability(issue, now) != Usability::Usable) {
+                r.coupons_kept_used.push_back(issue.issue_id);
+                continue;
+            }
+            auto& back = prepared(
+                "UPDATE coupon_issue SET status = 'ISSUED', used_order_id = NULL, used_at = NULL WHERE id = :id");
+            back.bind(":id", issue.issue_id);
+            back.exec();
+            r.coupons_restored.push_back(issue.issue_id);
+        }
+
+        auto& refund = prepared(
+            "INSERT INTO point (member_id, balance) VALUES (:member, :amount) "
+            "ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance RETURNING balance");
+        refund.bind(":member", r.member_id);
+        refund.bind(":amount", r.refunded);
+        refund.executeStep();
+        r.balance_after = refund.getColumn(0).getInt64();
+        refund.reset();
+        add_point_history(r.member_id, order_id, r.refunded, r.balance_after, "REFUND", r.cancelled_at);
+
+        auto& mark = prepared("UPDATE orders SET status = 'CANCELLED', cancelled_at = :at WHERE id = :id");
+        mark.bind(":at", r.cancelled_at);
+        mark.bind(":id", order_id);
+        mark.exec();
+
+        r.payload = {{"event", "order.cancelled"},       {"order_id", order_id},
+                     {"member_id", r.member_id},         {"status", "CANCELLED"},
+                     {"cancelled_at", r.cancelled_at},   {"refunded_points", r.refunded},
+                     {"points_after", r.balance_after},  {"restocked", restocked},
+                     {"coupons_restored", r.coupons_restored}, {"coupons_kept_used", r.coupons_kept_used}};
+        auto& outbox = prepared(
+            "INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, claimed_until, "
+            "created_at) VALUES (:order, 'order.cancelled', :payload, 'PENDING', 0, :at, :claim, :at)");
+        outbox.bind(":order", order_id);
+        outbox.bind(":payload", r.payload.dump());
+        outbox.bind(":at", r.cancelled_at);
+        bind_optional(outbox, ":claim",
+                      claim_outbox ? std::optional<std::string>(format_timestamp(now + kClaimSeconds)) : std::nullopt);
+        outbox.exec();
+        r.outbox_id = db_.getLastInsertRowid();
+        scope.commit();
+        return r;
+    });
+}
+
+}  // namespace shopctl::db

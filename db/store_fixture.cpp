@@ -1,0 +1,201 @@
+// Loading a fixture, and the small back-office writes: points and coupon issues.
+#include "db/row_readers.h"
+#include "db/sqlite_store.h"
+
+namespace shopctl::db {
+
+namespace {
+
+bool row_exists(SQLite::Statement& s, int64_t id) {
+    s.bind(":id", id);
+    const bool found = s.executeStep();
+    s.reset();
+    return found;
+}
+
+}  // namespace
+
+Result<LoadCounts> SqliteStore::load_fixture(const Fixture& f, UnixSeconds now) {
+    return run<LoadCounts>([&]() -> Result<LoadCounts> {
+        WriteScope scope(db_, in_group_);
+        const std::string at = format_timestamp(now);
+        for (const FixtureMember& m : f.members) {
+            auto& upsert = prepared(
+                "INSERT INTO member (id, name) VALUES (:id, :name) ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+            upsert.bind(":id", m.id);
+            upsert.bind(":name", m.name);
+            upsert.exec();
+            auto& current = prepared("SELECT balance FROM point WHERE member_id = :id");
+            current.bind(":id", m.id);
+            const bool has_wallet = current.executeStep();
+            const Won before = has_wallet ? current.getColumn(0).getInt64() : 0;
+            current.reset();
+            const Won after = m.points.value_or(before);
+            auto& wallet = prepared(
+                "INSERT INTO point (member_id, balance) VALUES (:id, :balance) "
+                "ON CONFLICT (member_id) DO UPDATE SET balance = excluded.balance");
+            wallet.bind(":id", m.id);
+            wallet.bind(":balance", after);
+            wallet.exec();
+            // The difference is a charge, so every balance stays the sum of its history.
+            if (after != before) add_point_history(m.id, std::nullopt, after - before, after, "CHARGE", at);
+        }
+        for (const FixtureProduct& p : f.products) {
+            auto& product = prepared(
+                "INSERT INTO product (id, name) VALUES (:id, :name) ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+            product.bind(":id", p.id);
+            product.bind(":name", p.name);
+            product.exec();
+            auto& status = prepared(
+                "INSERT INTO product_status (product_id, status) VALUES (:id, :status) "
+                "ON CONFLICT (product_id) DO UPDATE SET status = excluded.status");
+            status.bind(":id", p.id);
+            status.bind(":status", p.on_sale ? "ON_SALE" : "SALE_ENDED");
+            status.exec();
+            auto& stock = prepared(
+                "INSERT INTO stock (product_id, quantity) VALUES (:id, :qty) "
+                "ON CONFLICT (product_id) DO UPDATE SET quantity = excluded.quantity");
+            stock.bind(":id", p.id);
+            stock.bind(":qty", p.stock);
+            stock.exec();
+            auto& price = prepared(
+                "INSERT INTO price (product_id, amount) VALUES (:id, :amount) "
+                "ON CONFLICT (product_id) DO UPDATE SET amount = excluded.amount");
+            price.bind(":id", p.id);
+            price.bind(":amount", p.price);
+            price.exec();
+        }
+        for (size_t i = 0; i < f.coupons.size(); ++i) {
+            const Coupon& c = f.coupons[i];
+            if (c.product_id && !row_exists(prepared("SELECT 1 FROM product WHERE id = :id"), *c.product_id))
+                return Error::InvalidFixture("coupons[" + std::to_string(i) + "].product_id",
+                                             "product " + std::to_string(*c.product_id) + " does not exist");
+            auto& coupon = prepared(
+                "INSERT INTO coupon (id, name, scope, product_id, discount_type, discount_value, max_discount, "
+                "min_order_amount, valid_from, valid_until) VALUES (:id, :name, :scope, :product, :type, :value, :max, "
+                ":min, :from, :until) ON CONFLICT (id) DO UPDATE SET name = excluded.name, scope = excluded.scope, "
+                "product_id = excluded.product_id, discount_type = excluded.discount_type, "
+                "discount_value = excluded.discount_value, max_discount = excluded.max_discount, "
+                "min_order_amount = excluded.min_order_amount, valid_from = excluded.valid_from, "
+                "valid_until = excluded.valid_until");
+            coupon.bind(":id", c.id);
+            coupon.bind(":name", c.name);
+            coupon.bind(":scope", scope_name(c.scope));
+            bind_optional(coupon, ":product", c.product_id);
+            coupon.bind(":type", discount_type_name(c.discount_type));
+            coupon.bind(":value", c.discount_value);
+            bind_optional(coupon, ":max", c.max_discount);
+            coupon.bind(":min", c.min_order_amount);
+            bind_optional(coupon, ":from", optional_timestamp_text(c.valid_from));
+            bind_optional(coupon, ":until", optional_timestamp_text(c.valid_until));
+            coupon.exec();
+        }
+        for (size_t i = 0; i < f.coupon_issues.size(); ++i) {
+            const FixtureIssue& issue = f.coupon_issues[i];
+            const std::string path = "coupon_issues[" + std::to_string(i) + "]";
+            if (!row_exists(prepared("SELECT 1 FROM coupon WHERE id = :id"), issue.coupon_id))
+                return Error::InvalidFixture(path + ".coupon_id",
+                                             "coupon " + std::to_string(issue.coupon_id) + " does not exist");
+            if (!row_exists(prepared("SELECT 1 FROM member WHERE id = :id"), issue.member_id))
+                return Error::InvalidFixture(path + ".member_id",
+                                             "member " + std::to_string(issue.member_id) + " does not exist");
+            auto& upsert = prepared(
+                "INSERT INTO coupon_issue (id, coupon_id, member_id, status, used_order_id, used_at) "
+                "VALUES (:id, :coupon, :member, :status, NULL, :used_at) ON CONFLICT (id) DO UPDATE SET "
+                "coupon_id = excluded.coupon_id, member_id = excluded.member_id, status = excluded.status, "
+                "used_order_id = CASE WHEN excluded.status = 'USED' THEN used_order_id END, "
+                "used_at = CASE WHEN excluded.status = 'USED' THEN COALESCE(used_at, excluded.used_at) END");
+            upsert.bind(":id", issue.id);
+            upsert.bind(":coupon", issue.coupon_id);
+            upsert.bind(":member", issue.member_id);
+            upsert.bind(":status", issue.used ? "USED" : "ISSUED");
+            bind_optional(upsert, ":used_at", issue.used ? std::optional<std::string>(at) : std::nullopt);
+            upsert.exec();
+        }
+        scope.commit();
+        return LoadCounts{static_cast<int64_t>(f.members.size()), static_cast<int64_t>(f.products.size()),
+                          static_cast<int64_t>(f.coupons.size()), static_cast<int64_t>(f.coupon_issues.size())};
+    });
+}
+
+Result<MemberPoints> SqliteStore::charge_points(int64_t member_id, Won amount, UnixSeconds now) {
+    auto charged = run<Ok>([&]() -> Status {
+        WriteScope scope(db_, in_group_);
+        auto member = find_member(member_id);
+        if (!member) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        auto after = checked_add(member->balance, amount);
+        if (!after) return Error::InvalidInput("charging " + std::to_string(amount) + " would overflow the balance");
+        auto& wallet = prepared(
+            "INSERT INTO point (member_id, balance) VALUES (:id, :balance) "
+            "ON CONFLICT (member_id) DO UPDATE SET balance = excluded.balance");
+        wallet.bind(":id", member_id);
+        wallet.bind(":balance", *after);
+        wallet.exec();
+        add_point_history(member_id, std::nullopt, amount, *after, "CHARGE", format_timestamp(now));
+        scope.commit();
+        return Ok{};
+    });
+    if (!charged) return charged.error();
+    return member_points(member_id);
+}
+
+Result<MemberPoints> SqliteStore::member_points(int64_t member_id) {
+    return run<MemberPoints>([&]() -> Result<MemberPoints> {
+        auto member = find_member(member_id);
+        if (!member) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        MemberPoints mp{member->id, member->name, member->balance, {}};
+        auto& h = prepared(
+            "SELECT order_id, delta, balance_after, reason, created_at FROM point_history WHERE member_id = :id "
+            "ORDER BY id");
+        h.bind(":id", member_id);
+        while (h.executeStep())
+            mp.history.push_back({optional_int(h, 0), h.getColumn(1).getInt64(), h.getColumn(2).getInt64(),
+                                  h.getColumn(3).getString(), h.getColumn(4).getString()});
+        return mp;
+    });
+}
+
+Result<int64_t> SqliteStore::issue_coupon(int64_t member_id, int64_t coupon_id) {
+    return run<int64_t>([&]() -> Result<int64_t> {
+        WriteScope scope(db_, in_group_);
+        if (!find_member(member_id)) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        if (!row_exists(prepared("SELECT 1 FROM coupon WHERE id = :id"), coupon_id))
+            return Error::InvalidInput("coupon " + std::to_string(coupon_id) + " does not exist");
+        auto& insert = prepared("INSERT INTO coupon_issue (coupon_id, member_id, status) VALUES (:coupon, :member, 'ISSUED')");
+        insert.bind(":coupon", coupon_id);
+        insert.bind(":member", member_id);
+        insert.exec();
+        const int64_t id = db_.getLastInsertRowid();
+        scope.commit();
+        return id;
+    });
+}
+
+Result<std::vector<MemberCoupon>> SqliteStore::member_coupons(int64_t member_id) {
+    return run<std::vector<MemberCoupon>>([&]() -> Result<std::vector<MemberCoupon>> {
+        if (!find_member(member_id)) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        auto& s = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
+                           ", ci.used_order_id, ci.used_at FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
+                           "WHERE ci.member_id = :member ORDER BY ci.id");
+        s.bind(":member", member_id);
+        std::vector<MemberCoupon> out;
+        while (s.executeStep()) out.push_back({read_issued_coupon(s), optional_int(s, 12), optional_text(s, 13)});
+        return out;
+    });
+}
+
+Result<std::vector<ProductRow>> SqliteStore::list_products() {
+    return run<std::vector<ProductRow>>([&]() -> Result<std::vector<ProductRow>> {
+        auto& s = prepared(
+            "SELECT p.id, p.name, COALESCE(pr.amount, 0), COALESCE(st.quantity, 0), COALESCE(s.status, 'SALE_ENDED') "
+            "FROM product p LEFT JOIN price pr ON pr.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
+            "LEFT JOIN product_status s ON s.product_id = p.id ORDER BY p.id");
+        std::vector<ProductRow> out;
+        while (s.executeStep())
+            out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),
+                           s.getColumn(3).getInt64(), s.getColumn(4).getString()});
+        return out;
+    });
+}
+
+}  // namespace shopctl::db

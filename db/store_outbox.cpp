@@ -1,0 +1,131 @@
+// The platform outbox: rows written with their order, claimed by a sender in a
+// short transaction, then marked sent or failed (DEAD after the last attempt).
+#include "core/backoff.h"
+#include "db/row_readers.h"
+#include "db/sqlite_store.h"
+
+namespace shopctl::db {
+
+namespace {
+constexpr int64_t kClaimSeconds = 60;
+}  // namespace
+
+OutboxRow SqliteStore::read_outbox_row(SQLite::Statement& s) {
+    return OutboxRow{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getString(),
+                     s.getColumn(3).getString(), s.getColumn(4).getString(), s.getColumn(5).getInt64(),
+                     optional_text(s, 6),        optional_text(s, 7),        optional_text(s, 8),
+                     s.getColumn(9).getString()};
+}
+
+Result<std::vector<OutboxRow>> SqliteStore::list_outbox(const std::optional<std::string>& status) {
+    return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
+        auto& s = prepared(
+            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at "
+            "FROM platform_outbox WHERE (:status IS NULL OR status = :status) ORDER BY id");
+        bind_optional(s, ":status", status);
+        std::vector<OutboxRow> out;
+        while (s.executeStep()) out.push_back(read_outbox_row(s));
+        return out;
+    });
+}
+
+Result<OutboxRow> SqliteStore::outbox_row(int64_t outbox_id) {
+    return run<OutboxRow>([&]() -> Result<OutboxRow> {
+        auto& s = prepared(
+            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at "
+            "FROM platform_outbox WHERE id = :id");
+        s.bind(":id", outbox_id);
+        if (!s.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
+        return read_outbox_row(s);
+    });
+}
+
+Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id, int64_t limit) {
+    return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
+        WriteScope scope(db_, in_group_);
+        const std::string at = format_timestamp(now);
+        auto& s = prepared(
+            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at "
+            "FROM platform_outbox WHERE status = 'PENDING' AND id > :after AND (:all OR next_attempt_at <= :now) "
+            "AND (claimed_until IS NULL OR claimed_until <= :now) ORDER BY id LIMIT :limit");
+        s.bind(":all", ignore_schedule ? 1 : 0);
+        s.bind(":now", at);
+        s.bind(":after", after_id);
+        s.bind(":limit", limit);
+        std::vector<OutboxRow> rows;
+        while (s.executeStep()) rows.push_back(read_outbox_row(s));
+        for (const auto& row : rows) {
+            auto& claim = prepared("UPDATE platform_outbox SET claimed_until = :until WHERE id = :id");
+            claim.bind(":until", format_timestamp(now + kClaimSeconds));
+            claim.bind(":id", row.id);
+            claim.exec();
+        }
+        scope.commit();
+        return rows;
+    });
+}
+
+Status SqliteStore::mark_outbox_sent(int64_t outbox_id, UnixSeconds now) {
+    return run<Ok>([&]() -> Status {
+        WriteScope scope(db_, in_group_);
+        auto& s = prepared(
+            "UPDATE platform_outbox SET status = 'SENT', attempts = attempts + 1, sent_at = :now, last_error = NULL, "
+            "claimed_until = NULL WHERE id = :id");
+        s.bind(":now", format_timestamp(now));
+        s.bind(":id", outbox_id);
+        s.exec();
+        scope.commit();
+        return Ok{};
+    });
+}
+
+Result<OutboxRow> SqliteStore::mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
+                                                  double jitter) {
+    auto marked = run<Ok>([&]() -> Status {
+        WriteScope scope(db_, in_group_);
+        auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id");
+        get.bind(":id", outbox_id);
+        if (!get.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
+        const int64_t attempts = get.getColumn(0).getInt64() + 1;
+        get.reset();
+        auto& s = prepared(
+            "UPDATE platform_outbox SET attempts = :attempts, last_error = :error, status = :status, "
+            "next_attempt_at = :next, claimed_until = NULL WHERE id = :id");
+        s.bind(":attempts", attempts);
+        s.bind(":error", error);
+        s.bind(":status", attempts >= kMaxDeliveryAttempts ? "DEAD" : "PENDING");
+        s.bind(":next", format_timestamp(next_attempt_at(now, attempts, jitter)));
+        s.bind(":id", outbox_id);
+        s.exec();
+        scope.commit();
+        return Ok{};
+    });
+    if (!marked) return marked.error();
+    return outbox_row(outbox_id);
+}
+
+Result<OutboxRow> SqliteStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {
+    auto requeued = run<Ok>([&]() -> Status {
+        WriteScope scope(db_, in_group_);
+        auto& get = prepared("SELECT status FROM platform_outbox WHERE id = :id");
+        get.bind(":id", outbox_id);
+        if (!get.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
+        const std::string status = get.getColumn(0).getString();
+        get.reset();
+        if (status != "DEAD")
+            return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " is " + status +
+                                       "; only DEAD rows can be retried");
+        auto& s = prepared(
+            "UPDATE platform_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = :now, claimed_until = NULL "
+            "WHERE id = :id");
+        s.bind(":now", format_timestamp(now));
+        s.bind(":id", outbox_id);
+        s.exec();
+        scope.commit();
+        return Ok{};
+    });
+    if (!requeued) return requeued.error();
+    return outbox_row(outbox_id);
+}
+
+}  // namespace shopctl::db

@@ -1,0 +1,121 @@
+// verify: the store's invariants (SPEC.md section 8), each one query that lists the
+// rows breaking it. state_summary: what scenario expectations compare against.
+#include "db/sqlite_store.h"
+
+namespace shopctl::db {
+
+namespace {
+
+struct Check {
+    const char* name;
+    const char* sql;  // each row: one violation, described by its single text column
+};
+
+constexpr Check kChecks[] = {
+    {"stock_not_negative",
+     "SELECT 'product ' || product_id || ' has stock ' || quantity FROM stock WHERE quantity < 0"},
+    {"balance_not_negative",
+     "SELECT 'member ' || member_id || ' has balance ' || balance FROM point WHERE balance < 0"},
+    {"balance_matches_history",
+     "SELECT 'member ' || p.member_id || ' has balance ' || p.balance || ' but its point_history sums to ' || "
+     "COALESCE((SELECT sum(delta) FROM point_history h WHERE h.member_id = p.member_id), 0) FROM point p "
+     "WHERE p.balance <> COALESCE((SELECT sum(delta) FROM point_history h WHERE h.member_id = p.member_id), 0)"},
+    {"history_has_wallet",
+     "SELECT 'member ' || h.member_id || ' has point_history but no point row' FROM point_history h "
+     "WHERE NOT EXISTS (SELECT 1 FROM point p WHERE p.member_id = h.member_id) GROUP BY h.member_id"},
+    {"used_coupon_names_order",
+     "SELECT 'coupon_issue ' || id || ' is USED by order ' || used_order_id || ', which does not exist' "
+     "FROM coupon_issue WHERE status = 'USED' AND used_order_id IS NOT NULL "
+     "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = used_order_id)"},
+    {"issued_coupon_has_no_order",
+     "SELECT 'coupon_issue ' || id || ' is ISSUED but names order ' || used_order_id FROM coupon_issue "
+     "WHERE status = 'ISSUED' AND used_order_id IS NOT NULL"},
+    {"order_has_items",
+     "SELECT 'order ' || id || ' has no items' FROM orders o "
+     "WHERE NOT EXISTS (SELECT 1 FROM order_item i WHERE i.order_id = o.id)"},
+    {"order_has_paid_event",
+     "SELECT 'order ' || id || ' has no order.paid outbox row' FROM orders o WHERE NOT EXISTS "
+     "(SELECT 1 FROM platform_outbox b WHERE b.order_id = o.id AND b.event = 'order.paid')"},
+    {"cancelled_order_has_cancel_event",
+     "SELECT 'order ' || id || ' is CANCELLED but has no order.cancelled outbox row' FROM orders o "
+     "WHERE status = 'CANCELLED' AND NOT EXISTS "
+     "(SELECT 1 FROM platform_outbox b WHERE b.order_id = o.id AND b.event = 'order.cancelled')"},
+    {"paid_order_has_no_cancel_event",
+     "SELECT 'order ' || order_id || ' is PAID but has an order.cancelled outbox row' FROM platform_outbox b "
+     "JOIN orders o ON o.id = b.order_id WHERE b.event = 'order.cancelled' AND o.status = 'PAID'"},
+    {"item_amounts_add_up",
+     "SELECT 'order ' || order_id || ' line ' || line_no || ': ' || unit_price || ' x ' || quantity || ' = ' || "
+     "line_total || ', amount ' || amount || ', discount ' || discount FROM order_item "
+     "WHERE line_total <> unit_price * quantity OR amount <> line_total - discount OR discount < 0 "
+     "OR discount > line_total"},
+    {"order_totals_add_up",
+     "SELECT 'order ' || o.id || ': subtotal ' || o.subtotal || ', product_discount ' || o.product_discount || "
+     "', order_discount ' || o.order_discount || ', total ' || o.total || ' do not add up with its items' "
+     "FROM orders o WHERE o.subtotal <> (SELECT COALESCE(sum(line_total), 0) FROM order_item i WHERE i.order_id = o.id) "
+     "OR o.product_discount <> (SELECT COALESCE(sum(discount), 0) FROM order_item i WHERE i.order_id = o.id) "
+     "OR o.total <> o.subtotal - o.product_discount - o.order_discount OR o.total < 0 OR o.order_discount < 0"},
+    {"order_points_used",
+     "SELECT 'order ' || o.id || ' total ' || o.total || ' but its USE history is ' || "
+     "COALESCE((SELECT sum(delta) FROM point_history h WHERE h.order_id = o.id AND h.reason = 'USE'), 'missing') "
+     "FROM orders o WHERE COALESCE((SELECT sum(delta) FROM point_history h WHERE h.order_id = o.id "
+     "AND h.reason = 'USE'), 1) <> -o.total"},
+    {"cancelled_order_refunded",
+     "SELECT 'order ' || o.id || ' is CANCELLED but its REFUND history is not ' || o.total FROM orders o "
+     "WHERE o.status = 'CANCELLED' AND COALESCE((SELECT sum(delta) FROM point_history h WHERE h.order_id = o.id "
+     "AND h.reason = 'REFUND'), -1) <> o.total"},
+    {"outbox_known_status",
+     "SELECT 'outbox row ' || id || ' has attempts ' || attempts FROM platform_outbox WHERE attempts < 0"},
+};
+
+}  // namespace
+
+Result<std::vector<Violation>> SqliteStore::verify() {
+    return run<std::vector<Violation>>([&]() -> Result<std::vector<Violation>> {
+        std::vector<Violation> out;
+        {
+            SQLite::Statement integrity(db_, "PRAGMA integrity_check");
+            while (integrity.executeStep()) {
+                const std::string line = integrity.getColumn(0).getString();
+                if (line != "ok") out.push_back({"integrity_check", line});
+            }
+            SQLite::Statement fk(db_, "PRAGMA foreign_key_check");
+            while (fk.executeStep())
+                out.push_back({"foreign_keys", fk.getColumn(0).getString() + " row " + fk.getColumn(1).getString() +
+                                                   " names a missing " + fk.getColumn(2).getString() + " row"});
+        }
+        for (const Check& check : kChecks) {
+            SQLite::Statement s(db_, check.sql);
+            while (s.executeStep()) out.push_back({check.name, s.getColumn(0).getString()});
+        }
+        return out;
+    });
+}
+
+Result<Json> SqliteStore::state_summary() {
+    return run<Json>([&]() -> Result<Json> {
+        Json j;
+        auto map_of = [&](const char* sql, bool text_value) {
+            Json m = Json::object();
+            SQLite::Statement s(db_, sql);
+            while (s.executeStep()) {
+                if (text_value) m[s.getColumn(0).getString()] = s.getColumn(1).getString();
+                else m[s.getColumn(0).getString()] = s.getColumn(1).getInt64();
+            }
+            return m;
+        };
+        j["stock"] = map_of("SELECT CAST(product_id AS TEXT), quantity FROM stock ORDER BY product_id", false);
+        j["points"] = map_of("SELECT CAST(member_id AS TEXT), balance FROM point ORDER BY member_id", false);
+        j["coupon_issues"] = map_of("SELECT CAST(id AS TEXT), status FROM coupon_issue ORDER BY id", true);
+        j["product_status"] = map_of("SELECT CAST(product_id AS TEXT), status FROM product_status ORDER BY product_id", true);
+        j["order_status"] = map_of("SELECT CAST(id AS TEXT), status FROM orders ORDER BY id", true);
+        j["orders"] = db_.execAndGet("SELECT count(*) FROM orders").getInt64();
+        Json outbox = {{"PENDING", 0}, {"SENT", 0}, {"DEAD", 0}};
+        SQLite::Statement s(db_, "SELECT status, count(*) FROM platform_outbox GROUP BY status");
+        while (s.executeStep()) outbox[s.getColumn(0).getString()] = s.getColumn(1).getInt64();
+        outbox["total"] = db_.execAndGet("SELECT count(*) FROM platform_outbox").getInt64();
+        j["outbox"] = outbox;
+        return j;
+    });
+}
+
+}  // namespace shopctl::db

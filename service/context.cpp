@@ -1,0 +1,56 @@
+#include "service/context.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace shopctl::service {
+
+Result<UnixSeconds> resolve_now(const Settings& settings) {
+    if (settings.now) {
+        auto t = parse_timestamp(*settings.now);
+        if (!t) return Error::InvalidInput("--now '" + *settings.now + "' is not an RFC 3339 timestamp such as 2026-11-26T03:15:00Z");
+        return *t;
+    }
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+db::StoreOptions store_options(const Settings& settings) {
+    return db::StoreOptions{settings.db_path, static_cast<int>(settings.busy_timeout_ms)};
+}
+
+Result<std::unique_ptr<db::SqliteStore>> open_store(const Settings& settings) {
+    return db::SqliteStore::open(store_options(settings));
+}
+
+Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& settings) {
+    if (!settings.platform_url || settings.platform_url->empty()) return std::optional<platform::PlatformConfig>();
+    if (auto s = platform::validate_platform_url(*settings.platform_url); !s) return s.error();
+    platform::PlatformConfig config;
+    config.url = *settings.platform_url;
+    if (const char* token = std::getenv("SHOPCTL_PLATFORM_TOKEN"); token && *token) config.token = token;
+    config.timeout_seconds = settings.platform_timeout_seconds;
+    return std::optional<platform::PlatformConfig>(config);
+}
+
+Result<std::string> read_input(const std::string& path) {
+    if (path == "-") {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        return ss.str();
+    }
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Error::InputNotFound(path);
+    if (S_ISDIR(st.st_mode)) return Error::InvalidInput(path + " is a directory, not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error::InputNotFound(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace shopctl::service

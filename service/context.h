@@ -1,0 +1,40 @@
+// Settings: the global options every command shares (SPEC.md section 8), from the
+// command line or the environment, and what they resolve to: the clock, the store,
+// the platform configuration.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "core/timestamp.h"
+#include "db/sqlite_store.h"
+#include "platform/platform_client.h"
+
+namespace shopctl::service {
+
+struct Settings {
+    std::string db_path = "shop.db";
+    std::optional<std::string> now;  // --now / SHOPCTL_NOW
+    bool json = false;
+    int64_t busy_timeout_ms = 5000;
+    std::optional<std::string> platform_url;
+    int64_t platform_timeout_seconds = 10;
+};
+
+// The pinned clock, or the system clock. INVALID_INPUT for a malformed --now.
+Result<UnixSeconds> resolve_now(const Settings& settings);
+
+db::StoreOptions store_options(const Settings& settings);
+Result<std::unique_ptr<db::SqliteStore>> open_store(const Settings& settings);
+
+// The platform configuration, or nullopt when no URL is set. INVALID_INPUT for a URL
+// that is not http(s). The token comes from SHOPCTL_PLATFORM_TOKEN only.
+Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& settings);
+
+// Reads a whole input file, or stdin for "-". INPUT_NOT_FOUND when missing.
+Result<std::string> read_input(const std::string& path);
+
+}  // namespace shopctl::service
