@@ -33,6 +33,11 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int arg
     const CLI::App* level = &app;
     for (int i = 1; i < argc; ++i) {
         const std::string word = argv[i];
+        if (word == "--db" || word == "--now" || word == "--busy-timeout" || word == "--platform-url" ||
+            word == "--platform-timeout") {
+            ++i;  // skip the option's value
+            continue;
+        }
         if (word.empty() || word[0] == '-') continue;
         bool known = false;
         for (const CLI::App* sub : level->get_subcommands([](const CLI::App*) { return true; }))

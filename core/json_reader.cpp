@@ -7,7 +7,7 @@ namespace shopctl {
 Result<Json> parse_json_text(std::string_view text, ErrorMaker make_error, const std::string& what) {
     try {
         return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
         // nlohmann prefixes "[json.exception.parse_error.101] "; the rest names line and column.
         std::string message = e.what();
         if (const auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);

@@ -1,0 +1,114 @@
+// The back-office commands through the real binary.
+#include <catch2/catch.hpp>
+
+#include "tests/support/shop.h"
+#include "tests/support/store_dump.h"
+
+using namespace shopctl::test;
+using nlohmann::json;
+
+namespace {
+json run_json(const TestShop& shop, const std::vector<std::string>& args, int expected_exit = 0) {
+    std::vector<std::string> all = args;
+    all.push_back("--json");
+    const auto r = shop.run(all);
+    INFO(r.err);
+    REQUIRE(r.exit_code == expected_exit);
+    return json::parse(r.out);
+}
+}  // namespace
+
+TEST_CASE("load upserts, and a points change becomes a CHARGE of the difference") {
+    TestShop shop;
+    const std::string path = shop.write_file("up.json", R"({"members": [{"id": 1, "name": "Kim Jr", "points": 45000}],
+        "products": [{"id": 10, "name": "Mug", "price": 13000, "stock": 9, "status": "SALE_ENDED"}]})");
+    REQUIRE(shop.run({"load", path}).exit_code == 0);
+    CHECK(query_text(shop.db(), "SELECT name FROM member WHERE id = 1") == "Kim Jr");
+    CHECK(query_text(shop.db(), "SELECT group_concat(delta) FROM point_history WHERE member_id = 1") == "50000,-5000");
+    CHECK(query_text(shop.db(), "SELECT amount FROM price WHERE product_id = 10") == "13000");
+    CHECK(query_text(shop.db(), "SELECT status FROM product_status WHERE product_id = 10") == "SALE_ENDED");
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("points charge and show") {
+    TestShop shop;
+    const json charged = run_json(shop, {"points", "charge", "3", "7000"});
+    CHECK(charged["balance"] == 7000);
+    const json shown = run_json(shop, {"points", "show", "3"});
+    REQUIRE(shown["history"].size() == 1);
+    CHECK(shown["history"][0]["reason"] == "CHARGE");
+    CHECK(shown["history"][0]["delta"] == 7000);
+    CHECK(shop.run({"points", "charge", "404", "1"}).exit_code == 10);
+    CHECK(shop.run({"points", "charge", "1", "0"}).exit_code == 65);
+    CHECK(shop.run({"points", "charge", "1", "abc"}).exit_code == 65);
+    CHECK(shop.run({"points", "charge", "1", "9223372036854775807"}).exit_code == 65);  // would overflow
+}
+
+TEST_CASE("coupons issue prints the new id; unknown coupon is 65, unknown member 10") {
+    TestShop shop;
+    const auto r = shop.run({"coupons", "issue", "3", "2"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == "9\n");
+    const json list = run_json(shop, {"coupons", "list", "--member", "3"});
+    REQUIRE(list["coupons"].size() == 1);
+    CHECK(list["coupons"][0]["coupon_issue_id"] == 9);
+    CHECK(list["coupons"][0]["usable"] == true);
+    const std::string before = shop.dump();
+    CHECK(shop.run({"coupons", "issue", "3", "404"}).exit_code == 65);
+    CHECK(shop.run({"coupons", "issue", "404", "2"}).exit_code == 10);
+    CHECK(shop.dump() == before);
+}
+
+TEST_CASE("orders list, show and cancel") {
+    TestShop shop;
+    const std::string cart = shop.write_file("c.json", R"({"member_id": 1, "items": [{"product_id": 10, "quantity": 2}]})");
+    REQUIRE(shop.run({"checkout", cart}).exit_code == 0);
+    const json list = run_json(shop, {"orders", "list", "--member", "1"});
+    REQUIRE(list["orders"].size() == 1);
+    CHECK(list["orders"][0]["total"] == 18600);
+    CHECK(run_json(shop, {"orders", "list", "--member", "2"})["orders"].empty());
+    const json shown = run_json(shop, {"orders", "show", "1"});
+    CHECK(shown["total"] == 18600);
+    CHECK(shown["items"][0]["coupon_issue_id"] == 3);
+    CHECK(run_json(shop, {"orders", "show", "2"}, 19)["error"]["code"] == "ORDER_NOT_FOUND");
+
+    const json cancelled = run_json(shop, {"orders", "cancel", "1"});
+    CHECK(cancelled["refunded_points"] == 18600);
+    CHECK(query_text(shop.db(), "SELECT quantity FROM stock WHERE product_id = 10") == "5");
+    CHECK(query_text(shop.db(), "SELECT balance FROM point WHERE member_id = 1") == "50000");
+    CHECK(query_text(shop.db(), "SELECT group_concat(status) FROM coupon_issue WHERE id IN (3, 4)") == "ISSUED,ISSUED");
+    CHECK(query_text(shop.db(), "SELECT reason || ',' || delta || ',' || order_id FROM point_history WHERE reason = 'REFUND'") ==
+          "REFUND,18600,1");
+    CHECK(query_text(shop.db(), "SELECT event FROM platform_outbox WHERE id = 2") == "order.cancelled");
+    CHECK(json::parse(query_text(shop.db(), "SELECT payload FROM platform_outbox WHERE id = 2"))["event"] == "order.cancelled");
+    CHECK(run_json(shop, {"orders", "show", "1"})["status"] == "CANCELLED");
+    CHECK(shop.run({"verify"}).exit_code == 0);
+
+    const std::string before = shop.dump();
+    CHECK(run_json(shop, {"orders", "cancel", "1"}, 20)["error"]["code"] == "ORDER_ALREADY_CANCELLED");
+    CHECK(shop.run({"orders", "cancel", "99"}).exit_code == 19);
+    CHECK(shop.dump() == before);
+}
+
+TEST_CASE("products list") {
+    TestShop shop;
+    const json p = run_json(shop, {"products", "list"});
+    REQUIRE(p["products"].size() == 4);
+    CHECK(p["products"][2] == json{{"product_id", 12}, {"name", "Old Lamp"}, {"price", 30000}, {"stock", 2}, {"status", "SALE_ENDED"}});
+}
+
+TEST_CASE("--help lists grouped commands, and every command's help ends with an example") {
+    const auto help = run_shopctl({"--help"});
+    CHECK(help.exit_code == 0);
+    for (const char* word : {"checkout", "quote", "orders", "outbox", "verify", "Orders", "Store"})
+        CHECK(help.out.find(word) != std::string::npos);
+    for (const auto& cmd : std::vector<std::vector<std::string>>{
+             {"checkout"}, {"orders", "cancel"}, {"points", "charge"}, {"outbox", "flush"}, {"verify"}}) {
+        std::vector<std::string> args = cmd;
+        args.push_back("--help");
+        const auto r = run_shopctl(args);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("Example:") != std::string::npos);
+    }
+    CHECK(run_shopctl({"--version"}).out.find("shopctl ") == 0);
+}

@@ -1,0 +1,80 @@
+#include "tests/support/process.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace shopctl::test {
+
+namespace {
+
+std::string temp_file(const std::string& content) {
+    char path[] = "/tmp/shopctl-test-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0) throw std::runtime_error("mkstemp failed");
+    if (!content.empty() && write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size()))
+        throw std::runtime_error("write failed");
+    close(fd);
+    return path;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions& options) {
+    const std::string in_path = temp_file(options.stdin_text);
+    const std::string out_path = temp_file("");
+    const std::string err_path = temp_file("");
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        const int in = open(in_path.c_str(), O_RDONLY);
+        const int out = open(out_path.c_str(), O_WRONLY | O_TRUNC);
+        const int err = open(err_path.c_str(), O_WRONLY | O_TRUNC);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(127);
+        // A clean environment: only what the test sets, so SHOPCTL_* from the caller never leaks in.
+        std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin", "HOME=/tmp"};
+        for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+        std::vector<char*> envp;
+        for (auto& e : env_strings) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execve(args[0], args.data(), envp.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ProcessResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    unlink(in_path.c_str());
+    unlink(out_path.c_str());
+    unlink(err_path.c_str());
+    return r;
+}
+
+ProcessResult run_shopctl(const std::vector<std::string>& args, const RunOptions& options) {
+    std::vector<std::string> argv = {SHOPCTL_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(argv, options);
+}
+
+}  // namespace shopctl::test

@@ -1,0 +1,26 @@
+// Runs the real shopctl binary (or any program) as a child process and captures
+// its exit code, stdout and stderr. Tests go through the binary the way users do.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace shopctl::test {
+
+struct ProcessResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+struct RunOptions {
+    std::string stdin_text;
+    std::map<std::string, std::string> env;  // added to a clean environment
+    std::string cwd;
+};
+
+ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions& options = {});
+ProcessResult run_shopctl(const std::vector<std::string>& args, const RunOptions& options = {});
+
+}  // namespace shopctl::test

@@ -1,0 +1,48 @@
+#include "tests/support/store_dump.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <sstream>
+#include <vector>
+
+namespace shopctl::test {
+
+std::string dump_store(const std::string& db_path) {
+    SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+    std::vector<std::string> tables;
+    SQLite::Statement t(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    while (t.executeStep()) tables.push_back(t.getColumn(0).getString());
+    std::ostringstream out;
+    for (const auto& table : tables) {
+        out << "== " << table << '\n';
+        SQLite::Statement rows(db, "SELECT * FROM \"" + table + "\" ORDER BY 1, 2");
+        while (rows.executeStep()) {
+            for (int c = 0; c < rows.getColumnCount(); ++c) {
+                auto col = rows.getColumn(c);
+                out << (c ? "|" : "") << (col.isNull() ? "NULL" : col.getString());
+            }
+            out << '\n';
+        }
+    }
+    out << "user_version=" << db.execAndGet("PRAGMA user_version").getInt() << '\n';
+    return out.str();
+}
+
+long long count_rows(const std::string& db_path, const std::string& table) {
+    SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM \"" + table + "\"").getInt64();
+}
+
+void exec_sql(const std::string& db_path, const std::string& sql) {
+    SQLite::Database db(db_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(sql);
+}
+
+std::string query_text(const std::string& db_path, const std::string& sql) {
+    SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+    SQLite::Statement s(db, sql);
+    if (!s.executeStep() || s.getColumn(0).isNull()) return "";
+    return s.getColumn(0).getString();
+}
+
+}  // namespace shopctl::test
