@@ -100,6 +100,7 @@ int run(int argc, char** argv) {
     add_init_command(setup);
     add_load_command(setup);
     add_checkout_commands(setup);
+    add_batch_command(setup);
     add_orders_command(setup);
     add_points_command(setup);
     add_coupons_command(setup);

@@ -27,14 +27,14 @@ std::string_view code_name(ErrorCode code) {
     return "STORE_ERROR";
 }
 
-nlohmann::json Error::to_json() const {
-    nlohmann::json j = {{"code", code_name(code)}, {"message", message}};
+nlohmann::ordered_json Error::to_json() const {
+    nlohmann::ordered_json j = {{"code", code_name(code)}, {"message", message}};
     for (auto it = details.begin(); it != details.end(); ++it) j[it.key()] = it.value();
     return j;
 }
 
 namespace {
-Error make(ErrorCode code, std::string message, nlohmann::json details = nlohmann::json::object()) {
+Error make(ErrorCode code, std::string message, nlohmann::ordered_json details = nlohmann::ordered_json::object()) {
     return Error{code, std::move(message), std::move(details)};
 }
 std::string num(int64_t v) { return std::to_string(v); }
@@ -84,11 +84,11 @@ Error Error::OrderAlreadyCancelled(int64_t id) {
 Error Error::Usage(const std::string& m) { return make(ErrorCode::Usage, m); }
 Error Error::InvalidCart(const std::string& field, const std::string& m) {
     return make(ErrorCode::InvalidCart, field.empty() ? m : field + ": " + m,
-                field.empty() ? nlohmann::json::object() : nlohmann::json{{"field", field}});
+                field.empty() ? nlohmann::ordered_json::object() : nlohmann::ordered_json{{"field", field}});
 }
 Error Error::InvalidFixture(const std::string& field, const std::string& m) {
     return make(ErrorCode::InvalidFixture, field.empty() ? m : field + ": " + m,
-                field.empty() ? nlohmann::json::object() : nlohmann::json{{"field", field}});
+                field.empty() ? nlohmann::ordered_json::object() : nlohmann::ordered_json{{"field", field}});
 }
 Error Error::InvalidInput(const std::string& m) { return make(ErrorCode::InvalidInput, m); }
 Error Error::InputNotFound(const std::string& path) {

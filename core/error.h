@@ -39,10 +39,10 @@ std::string_view code_name(ErrorCode code);
 struct Error {
     ErrorCode code;
     std::string message;
-    nlohmann::json details = nlohmann::json::object();  // extra keys of the error JSON
+    nlohmann::ordered_json details = nlohmann::ordered_json::object();  // extra keys of the error JSON
 
     // {"code": ..., "message": ..., <details>}
-    nlohmann::json to_json() const;
+    nlohmann::ordered_json to_json() const;
 
     static Error NotAMember(const std::string& why);
     static Error ProductNotFound(int64_t product_id);

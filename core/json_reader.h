@@ -16,7 +16,7 @@
 
 namespace shopctl {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 using ErrorMaker = Error (*)(const std::string& field, const std::string& message);
 
 // Parses text as JSON; a syntax error names the line and column.

@@ -136,6 +136,8 @@ Status SqliteStore::begin_group() {
 Status SqliteStore::commit_group() {
     return guarded<Ok>([&]() -> Status {
         in_group_ = false;
+        if (sqlite3_get_autocommit(db_.getHandle()))
+            return Error::StoreError("the group's transaction was rolled back by an earlier error: nothing in it was kept");
         db_.exec("COMMIT");
         return Ok{};
     });
@@ -150,6 +152,10 @@ Status SqliteStore::rollback_group() {
 }
 
 WriteScope::WriteScope(SQLite::Database& db, bool in_group) : db_(db), in_group_(in_group) {
+    // SQLite rolls a whole transaction back on some errors (disk full, I/O): a group
+    // whose transaction is gone must not quietly continue in autocommit mode.
+    if (in_group_ && sqlite3_get_autocommit(db_.getHandle()))
+        throw SQLite::Exception("the group's transaction was rolled back by an earlier error", SQLITE_ABORT);
     db_.exec(in_group_ ? "SAVEPOINT cart" : "BEGIN IMMEDIATE");
 }
 

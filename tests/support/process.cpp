@@ -33,16 +33,14 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
-ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions& options) {
-    const std::string in_path = temp_file(options.stdin_text);
-    const std::string out_path = temp_file("");
-    const std::string err_path = temp_file("");
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        const int in = open(in_path.c_str(), O_RDONLY);
-        const int out = open(out_path.c_str(), O_WRONLY | O_TRUNC);
-        const int err = open(err_path.c_str(), O_WRONLY | O_TRUNC);
+Child::Child(const std::vector<std::string>& argv, const RunOptions& options)
+    : in_(temp_file(options.stdin_text)), out_(temp_file("")), err_(temp_file("")) {
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        const int in = open(in_.c_str(), O_RDONLY);
+        const int out = open(out_.c_str(), O_WRONLY | O_TRUNC);
+        const int err = open(err_.c_str(), O_WRONLY | O_TRUNC);
         dup2(in, 0);
         dup2(out, 1);
         dup2(err, 2);
@@ -59,16 +57,37 @@ ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions
         execve(args[0], args.data(), envp.data());
         _exit(127);
     }
+}
+
+ProcessResult Child::finish() {
     int status = 0;
-    waitpid(pid, &status, 0);
+    waitpid(pid_, &status, 0);
     ProcessResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out_path);
-    r.err = slurp(err_path);
-    unlink(in_path.c_str());
-    unlink(out_path.c_str());
-    unlink(err_path.c_str());
+    r.out = slurp(out_);
+    r.err = slurp(err_);
+    unlink(in_.c_str());
+    unlink(out_.c_str());
+    unlink(err_.c_str());
     return r;
+}
+
+ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions& options) {
+    return Child(argv, options).finish();
+}
+
+std::vector<ProcessResult> run_shopctl_parallel(const std::vector<std::vector<std::string>>& commands,
+                                                const RunOptions& options) {
+    std::vector<Child> children;
+    children.reserve(commands.size());
+    for (const auto& args : commands) {
+        std::vector<std::string> argv = {SHOPCTL_BIN};
+        argv.insert(argv.end(), args.begin(), args.end());
+        children.emplace_back(argv, options);
+    }
+    std::vector<ProcessResult> results;
+    for (auto& c : children) results.push_back(c.finish());
+    return results;
 }
 
 ProcessResult run_shopctl(const std::vector<std::string>& args, const RunOptions& options) {

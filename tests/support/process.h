@@ -22,5 +22,20 @@ struct RunOptions {
 
 ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions& options = {});
 ProcessResult run_shopctl(const std::vector<std::string>& args, const RunOptions& options = {});
+// Starts every command at once (real concurrent processes), then waits for all.
+std::vector<ProcessResult> run_shopctl_parallel(const std::vector<std::vector<std::string>>& commands,
+                                                const RunOptions& options = {});
+
+// A started child process; finish() waits for it and collects its output.
+class Child {
+public:
+    Child(const std::vector<std::string>& argv, const RunOptions& options);
+    ProcessResult finish();
+    int pid() const { return pid_; }
+
+private:
+    int pid_ = -1;
+    std::string in_, out_, err_;
+};
 
 }  // namespace shopctl::test

@@ -1,0 +1,137 @@
+// `batch CARTS.jsonl|-`: one cart per line, each atomic on its own, group commit,
+// one JSON result line per cart once it is committed; progress and summary on stderr.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/line_reader.h"
+#include "cli/output.h"
+#include "service/batch_runner.h"
+
+namespace shopctl::cli {
+
+namespace {
+
+struct BatchOptions {
+    std::string path;
+    std::string commit_every = std::to_string(service::kDefaultCommitEvery);
+};
+
+using Clock = std::chrono::steady_clock;
+
+// A progress line on a terminal: carts, rate and (for a file) how far through it is.
+class Progress {
+public:
+    Progress(uint64_t total_bytes) : enabled_(isatty(STDERR_FILENO)), total_(total_bytes), start_(Clock::now()) {}
+    void update(int64_t carts, uint64_t bytes, bool force = false) {
+        if (!enabled_) return;
+        const auto now = Clock::now();
+        if (!force && now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        const double seconds = std::chrono::duration<double>(now - start_).count();
+        const double rate = seconds > 0 ? static_cast<double>(carts) / seconds : 0;
+        char line[160];
+        if (total_ > 0) {
+            const double done = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_));
+            const int filled = static_cast<int>(done * 30);
+            const double eta = done > 0 ? seconds * (1 - done) / done : 0;
+            std::snprintf(line, sizeof line, "\r[%-30s] %3.0f%% %lld carts %.0f/s ETA %.0fs ",
+                          std::string(static_cast<size_t>(filled), '#').c_str(), done * 100,
+                          static_cast<long long>(carts), rate, eta);
+        } else {
+            std::snprintf(line, sizeof line, "\r%lld carts %.0f/s ", static_cast<long long>(carts), rate);
+        }
+        std::fputs(line, stderr);
+    }
+    void finish() {
+        if (enabled_) std::fputs("\r\033[K", stderr);
+    }
+
+private:
+    bool enabled_;
+    uint64_t total_;
+    Clock::time_point start_;
+    Clock::time_point last_{};
+};
+
+int run_batch(const Settings& s, const BatchOptions& o) {
+    auto commit_every = parse_int_argument(o.commit_every, "--commit-every", 1, 1'000'000);
+    if (!commit_every) return report_error(s, commit_every.error());
+    auto now = service::resolve_now(s);
+    if (!now) return report_error(s, now.error());
+    auto platform = service::platform_config(s);
+    if (!platform) return report_error(s, platform.error());
+    int fd = STDIN_FILENO;
+    uint64_t total_bytes = 0;
+    if (o.path != "-") {
+        struct stat st;
+        if (::stat(o.path.c_str(), &st) != 0) return report_error(s, Error::InputNotFound(o.path));
+        if (S_ISDIR(st.st_mode)) return report_error(s, Error::InvalidInput(o.path + " is a directory, not a file"));
+        fd = ::open(o.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return report_error(s, Error::InputNotFound(o.path));
+        if (S_ISREG(st.st_mode)) total_bytes = static_cast<uint64_t>(st.st_size);
+    }
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+
+    service::OutboxDelivery delivery(**store, *platform);
+    const auto start = Clock::now();
+    service::BatchRunner runner(**store, delivery, *now, *commit_every, [](const service::BatchResult& r) {
+        std::cout << r.to_json().dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+    });
+    LineReader reader(fd);
+    Progress progress(total_bytes);
+    // Before waiting on a slow pipe: commit what we have, so its results go out now.
+    const auto before_wait = [&] {
+        runner.commit();
+        std::cout.flush();
+    };
+    std::string line;
+    int64_t number = 0;
+    while (reader.next(line, before_wait)) {
+        ++number;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank: skipped, prints nothing
+        runner.add(number, line);
+        progress.update(runner.summary().carts, reader.bytes_read());
+    }
+    runner.commit();
+    std::cout.flush();
+    progress.finish();
+    if (fd != STDIN_FILENO) ::close(fd);
+
+    const auto& summary = runner.summary();
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::string failed;
+    for (const auto& [code, count] : summary.failed_by_code)
+        failed += (failed.empty() ? "" : ", ") + code + " " + std::to_string(count);
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.0f", seconds > 0 ? static_cast<double>(summary.ok) / seconds : 0.0);
+    std::cerr << "batch: " << summary.carts << " carts, " << summary.ok << " ok, " << summary.failed() << " failed"
+              << (failed.empty() ? "" : " (" + failed + ")") << ", " << rate << " orders/s\n";
+    return summary.failed() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void add_batch_command(CommandSetup setup) {
+    auto* sub = setup.app.add_subcommand("batch", "Check out one cart per line of a JSONL file; each cart on its own");
+    auto options = std::make_shared<BatchOptions>();
+    sub->add_option("CARTS", options->path, "JSONL file, one cart per line, or - to read stdin")->required();
+    sub->add_option("--commit-every", options->commit_every,
+                    "carts per transaction, each in its own savepoint (default " +
+                        std::to_string(service::kDefaultCommitEvery) + "; 1: one transaction per cart)");
+    sub->footer("Example:\n  shopctl batch orders.jsonl > results.jsonl\n  jq -c 'select(.ok == false)' results.jsonl");
+    sub->group("Orders");
+    RunFunction& selected = setup.selected;
+    sub->callback([options, &selected] {
+        selected = [options](const Settings& s) { return run_batch(s, *options); };
+    });
+}
+
+}  // namespace shopctl::cli

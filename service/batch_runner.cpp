@@ -1,0 +1,94 @@
+#include "service/batch_runner.h"
+
+#include "core/cart.h"
+
+namespace shopctl::service {
+
+Json BatchResult::to_json() const {
+    if (ok) return {{"line", line}, {"ok", true}, {"receipt", receipt}};
+    return {{"line", line}, {"ok", false}, {"error", error.to_json()}};
+}
+
+int64_t BatchSummary::failed() const {
+    int64_t n = 0;
+    for (const auto& [code, count] : failed_by_code) n += count;
+    return n;
+}
+
+BatchRunner::BatchRunner(db::Store& store, OutboxDelivery& delivery, UnixSeconds now, int64_t commit_every, Emit emit)
+    : store_(store), delivery_(delivery), now_(now), commit_every_(commit_every), emit_(std::move(emit)) {}
+
+void BatchRunner::finish(BatchResult result) { pending_.push_back(std::move(result)); }
+
+void BatchRunner::add(int64_t line, const std::string& text) {
+    BatchResult result;
+    result.line = line;
+    auto cart = parse_cart(text);
+    if (!cart) {
+        result.error = cart.error();
+        finish(std::move(result));
+        if (!group_open_) emit_pending();  // nothing to commit: a bad line is answered at once
+        return;
+    }
+    if (commit_every_ > 1 && !group_open_) {
+        if (auto s = store_.begin_group(); !s) {
+            result.error = s.error();
+            finish(std::move(result));
+            emit_pending();
+            return;
+        }
+        group_open_ = true;
+    }
+    auto checked_out = store_.checkout(*cart, now_, db::CheckoutMode::Order, delivery_.configured());
+    if (checked_out) {
+        result.ok = true;
+        result.receipt = checked_out->receipt.to_json();
+        if (checked_out->outbox_id) pending_pushes_.emplace_back(pending_.size(), *checked_out->outbox_id);
+    } else {
+        result.error = checked_out.error();
+    }
+    finish(std::move(result));
+    if (!group_open_) {
+        emit_pending();
+    } else if (++in_group_ >= commit_every_) {
+        commit();
+    }
+}
+
+void BatchRunner::commit() {
+    if (group_open_) {
+        group_open_ = false;
+        in_group_ = 0;
+        if (auto s = store_.commit_group(); !s) {
+            // Nothing of this group exists: every cart in it failed with the commit's error.
+            (void)store_.rollback_group();
+            for (auto& r : pending_) {
+                if (!r.ok) continue;
+                r.ok = false;
+                r.receipt = Json();
+                r.error = s.error();
+            }
+            pending_pushes_.clear();
+        }
+    }
+    emit_pending();
+}
+
+void BatchRunner::emit_pending() {
+    for (const auto& [index, outbox_id] : pending_pushes_) {
+        auto state = delivery_.deliver(outbox_id, now_, nullptr);
+        if (state)
+            pending_[index].receipt["platform"] = {{"status", state->status}, {"attempts", state->attempts},
+                                                   {"error", state->error ? Json(*state->error) : Json(nullptr)}};
+    }
+    pending_pushes_.clear();
+    for (const auto& r : pending_) {
+        ++summary_.carts;
+        if (r.ok) ++summary_.ok;
+        else ++summary_.failed_by_code[std::string(code_name(r.error.code))];
+        emit_(r);
+    }
+    pending_.clear();
+}
+
+}  // namespace shopctl::service
