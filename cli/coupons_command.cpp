@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "cli/receipt_text.h"
+#include "service/views.h"
 
 namespace shopctl::cli {
 
@@ -23,7 +24,7 @@ int run_issue(const Settings& s, const std::string& member_text, const std::stri
     auto id = (*store)->issue_coupon(*member, *coupon);
     if (!id) return report_error(s, id.error());
     if (s.json)
-        print_json({{"coupon_issue_id", *id}, {"coupon_id", *coupon}, {"member_id", *member}, {"status", "ISSUED"}});
+        print_json(service::coupon_issue_json(*id, *coupon, *member));
     else
         std::cout << *id << '\n';
     return 0;

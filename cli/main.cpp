@@ -101,6 +101,7 @@ int run(int argc, char** argv) {
     add_load_command(setup);
     add_checkout_commands(setup);
     add_batch_command(setup);
+    add_replay_command(setup);
     add_orders_command(setup);
     add_points_command(setup);
     add_coupons_command(setup);
@@ -120,6 +121,8 @@ int run(int argc, char** argv) {
         settings.json = wants_json(argc, argv);
         return report_error(settings, Error::Usage(usage_message(app, e, argc, argv)));
     }
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]) == "--db" || std::string(argv[i]).rfind("--db=", 0) == 0) settings.db_on_command_line = true;
     if (!busy_timeout.empty()) {
         auto ms = parse_int_argument(busy_timeout, "--busy-timeout", 0, std::numeric_limits<int>::max());
         if (!ms) return report_error(settings, ms.error());

@@ -7,6 +7,7 @@
 #include "cli/output.h"
 #include "cli/receipt_text.h"
 #include "service/outbox_delivery.h"
+#include "service/views.h"
 
 namespace shopctl::cli {
 
@@ -84,12 +85,8 @@ int run_cancel(const Settings& s, const std::string& id_text) {
     service::OutboxDelivery delivery(**store, *platform);
     PlatformState state;
     if (auto pushed = delivery.deliver(cancelled->outbox_id, *now, warn)) state = *pushed;
-    Json out = cancelled->payload;
-    out.erase("event");
-    out["platform"] = {{"status", state.status}, {"attempts", state.attempts},
-                       {"error", state.error ? Json(*state.error) : Json(nullptr)}};
     if (s.json) {
-        print_json(out);
+        print_json(service::cancel_json(*cancelled, state));
         return 0;
     }
     std::cout << "Order " << cancelled->order_id << " cancelled at " << cancelled->cancelled_at << ": "

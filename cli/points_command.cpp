@@ -6,26 +6,13 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "cli/receipt_text.h"
+#include "service/views.h"
 
 namespace shopctl::cli {
 
 namespace {
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-
-Json points_json(const db::MemberPoints& p, bool with_history) {
-    Json j = {{"member_id", p.member_id}, {"name", p.name}, {"balance", p.balance}};
-    if (with_history) {
-        j["history"] = Json::array();
-        for (const auto& h : p.history)
-            j["history"].push_back({{"order_id", h.order_id ? Json(*h.order_id) : Json(nullptr)},
-                                    {"delta", h.delta},
-                                    {"balance_after", h.balance_after},
-                                    {"reason", h.reason},
-                                    {"created_at", h.created_at}});
-    }
-    return j;
-}
 
 int run_charge(const Settings& s, const std::string& member_text, const std::string& amount_text) {
     auto member = parse_int_argument(member_text, "MEMBER", 1, kMax);
@@ -39,7 +26,7 @@ int run_charge(const Settings& s, const std::string& member_text, const std::str
     auto points = (*store)->charge_points(*member, *amount, *now);
     if (!points) return report_error(s, points.error());
     if (s.json) {
-        Json j = points_json(*points, false);
+        Json j = service::points_json(*points, false);
         j["charged"] = *amount;
         print_json(j);
     } else {
@@ -57,7 +44,7 @@ int run_show(const Settings& s, const std::string& member_text) {
     auto points = (*store)->member_points(*member);
     if (!points) return report_error(s, points.error());
     if (s.json) {
-        print_json(points_json(*points, true));
+        print_json(service::points_json(*points, true));
         return 0;
     }
     std::cout << "member " << points->member_id << " (" << points->name << "): balance " << format_won(points->balance)

@@ -1,6 +1,7 @@
 #include "service/batch_runner.h"
 
 #include "core/cart.h"
+#include "service/views.h"
 
 namespace shopctl::service {
 
@@ -78,8 +79,7 @@ void BatchRunner::emit_pending() {
     for (const auto& [index, outbox_id] : pending_pushes_) {
         auto state = delivery_.deliver(outbox_id, now_, nullptr);
         if (state)
-            pending_[index].receipt["platform"] = {{"status", state->status}, {"attempts", state->attempts},
-                                                   {"error", state->error ? Json(*state->error) : Json(nullptr)}};
+            pending_[index].receipt["platform"] = platform_json(*state);
     }
     pending_pushes_.clear();
     for (const auto& r : pending_) {

@@ -17,6 +17,7 @@ namespace shopctl::service {
 
 struct Settings {
     std::string db_path = "shop.db";
+    bool db_on_command_line = false;  // --db given as a flag (not from SHOPCTL_DB)
     std::optional<std::string> now;  // --now / SHOPCTL_NOW
     bool json = false;
     int64_t busy_timeout_ms = 5000;

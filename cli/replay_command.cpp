@@ -1,0 +1,157 @@
+// `replay SCENARIO.json... | DIR`: QA scenarios, PASS/FAIL with a readable diff,
+// JUnit XML with --junit. Exit 0 only if every scenario passed; 65 if any scenario
+// file was itself malformed; 1 if any failed.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/output.h"
+#include "service/replay.h"
+
+namespace shopctl::cli {
+
+namespace {
+
+struct ReplayCommandOptions {
+    std::vector<std::string> paths;
+    std::string junit;
+};
+
+std::string xml_escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
+                else out += c;
+        }
+    }
+    return out;
+}
+
+std::string describe(const service::Mismatch& m) {
+    return m.where + ": at " + m.path + ": expected " + m.expected + ", got " + m.actual;
+}
+
+Status write_junit(const std::string& path, const std::vector<service::ScenarioOutcome>& outcomes, double seconds) {
+    std::ofstream out(path);
+    if (!out) return Error::InvalidInput("cannot write JUnit file '" + path + "'");
+    size_t failures = 0, errors = 0;
+    for (const auto& o : outcomes) {
+        failures += !o.malformed && !o.passed();
+        errors += o.malformed;
+    }
+    char time[32];
+    std::snprintf(time, sizeof time, "%.3f", seconds);
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        << "<testsuites tests=\"" << outcomes.size() << "\" failures=\"" << failures << "\" errors=\"" << errors
+        << "\" time=\"" << time << "\">\n"
+        << "  <testsuite name=\"shopctl replay\" tests=\"" << outcomes.size() << "\" failures=\"" << failures
+        << "\" errors=\"" << errors << "\" time=\"" << time << "\">\n";
+    for (const auto& o : outcomes) {
+        std::snprintf(time, sizeof time, "%.3f", o.seconds);
+        out << "    <testcase classname=\"" << xml_escape(o.file) << "\" name=\"" << xml_escape(o.name) << "\" time=\""
+            << time << "\"";
+        if (o.passed()) {
+            out << "/>\n";
+            continue;
+        }
+        out << ">\n";
+        if (o.malformed) {
+            out << "      <error message=\"" << xml_escape(o.error) << "\">" << xml_escape(o.error) << "</error>\n";
+        } else {
+            std::string text;
+            for (const auto& m : o.mismatches) text += describe(m) + "\n";
+            out << "      <failure message=\"" << xml_escape(describe(o.mismatches.front())) << "\">" << xml_escape(text)
+                << "</failure>\n";
+        }
+        out << "    </testcase>\n";
+    }
+    out << "  </testsuite>\n</testsuites>\n";
+    return ok_status();
+}
+
+int run_replay(const Settings& s, const ReplayCommandOptions& o) {
+    auto now = service::resolve_now(s);
+    if (!now) return report_error(s, now.error());
+    auto files = service::scenario_files(o.paths);
+    if (!files) return report_error(s, files.error());
+    service::ReplayOptions options;
+    // Only a --db on the command line (not SHOPCTL_DB) puts replays in a file, which is
+    // recreated for every scenario.
+    if (s.db_on_command_line) options.db_path = s.db_path;
+    options.busy_timeout_ms = static_cast<int>(s.busy_timeout_ms);
+    options.default_now = *now;
+
+    std::vector<service::ScenarioOutcome> outcomes;
+    double total = 0;
+    for (const auto& file : *files) {
+        outcomes.push_back(service::replay_file(file, options));
+        const auto& r = outcomes.back();
+        total += r.seconds;
+        if (s.json) continue;
+        char time[32];
+        std::snprintf(time, sizeof time, "%.0f ms", r.seconds * 1000);
+        std::cout << (r.passed() ? "PASS  " : (r.malformed ? "BAD   " : "FAIL  ")) << r.name << "  (" << time << ")\n";
+        if (r.malformed) std::cout << "      " << r.error << '\n';
+        if (!r.passed() && !r.malformed) std::cout << "      file: " << r.file << '\n';
+        for (const auto& m : r.mismatches)
+            std::cout << "      " << m.where << ": at " << m.path << "\n        expected: " << m.expected
+                      << "\n        actual:   " << m.actual << '\n';
+    }
+    size_t passed = 0, malformed = 0;
+    for (const auto& r : outcomes) {
+        passed += r.passed();
+        malformed += r.malformed;
+    }
+    const size_t failed = outcomes.size() - passed - malformed;
+    if (s.json) {
+        Json list = Json::array();
+        for (const auto& r : outcomes) {
+            Json mismatches = Json::array();
+            for (const auto& m : r.mismatches)
+                mismatches.push_back({{"where", m.where}, {"path", m.path}, {"expected", m.expected}, {"actual", m.actual}});
+            list.push_back({{"file", r.file}, {"name", r.name}, {"passed", r.passed()}, {"malformed", r.malformed},
+                            {"error", r.malformed ? Json(r.error) : Json(nullptr)}, {"mismatches", mismatches},
+                            {"seconds", r.seconds}});
+        }
+        print_json({{"scenarios", list}, {"passed", passed}, {"failed", failed}, {"malformed", malformed}});
+    } else {
+        char time[32];
+        std::snprintf(time, sizeof time, "%.2f s", total);
+        std::cout << passed << " passed, " << failed << " failed" << (malformed ? ", " + std::to_string(malformed) + " malformed" : "")
+                  << " (" << time << ")\n";
+    }
+    if (!o.junit.empty())
+        if (auto w = write_junit(o.junit, outcomes, total); !w) return report_error(s, w.error());
+    if (malformed) {
+        std::cerr << "shopctl: INVALID_INPUT: " << malformed << " scenario file(s) are malformed\n";
+        return exit_code(ErrorCode::InvalidInput);
+    }
+    if (failed) std::cerr << "shopctl: replay: " << failed << " scenario(s) failed\n";
+    return failed ? 1 : 0;
+}
+
+}  // namespace
+
+void add_replay_command(CommandSetup setup) {
+    auto* sub = setup.app.add_subcommand("replay", "Replay QA scenarios: PASS/FAIL with a diff; JUnit XML with --junit");
+    auto options = std::make_shared<ReplayCommandOptions>();
+    sub->add_option("SCENARIOS", options->paths, "scenario files or directories of them")->required();
+    sub->add_option("--junit", options->junit, "also write a JUnit XML report to this file");
+    sub->footer("Example:\n  shopctl replay fixtures/scenarios --junit replay.xml");
+    sub->group("QA");
+    RunFunction& selected = setup.selected;
+    sub->callback([options, &selected] {
+        selected = [options](const Settings& s) { return run_replay(s, *options); };
+    });
+}
+
+}  // namespace shopctl::cli

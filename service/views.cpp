@@ -1,0 +1,35 @@
+#include "service/views.h"
+
+namespace shopctl::service {
+
+Json platform_json(const PlatformState& state) {
+    return {{"status", state.status}, {"attempts", state.attempts},
+            {"error", state.error ? Json(*state.error) : Json(nullptr)}};
+}
+
+Json points_json(const db::MemberPoints& p, bool with_history) {
+    Json j = {{"member_id", p.member_id}, {"name", p.name}, {"balance", p.balance}};
+    if (with_history) {
+        j["history"] = Json::array();
+        for (const auto& h : p.history)
+            j["history"].push_back({{"order_id", h.order_id ? Json(*h.order_id) : Json(nullptr)},
+                                    {"delta", h.delta},
+                                    {"balance_after", h.balance_after},
+                                    {"reason", h.reason},
+                                    {"created_at", h.created_at}});
+    }
+    return j;
+}
+
+Json cancel_json(const db::CancelResult& cancelled, const PlatformState& platform) {
+    Json out = cancelled.payload;
+    out.erase("event");
+    out["platform"] = platform_json(platform);
+    return out;
+}
+
+Json coupon_issue_json(int64_t coupon_issue_id, int64_t coupon_id, int64_t member_id) {
+    return {{"coupon_issue_id", coupon_issue_id}, {"coupon_id", coupon_id}, {"member_id", member_id}, {"status", "ISSUED"}};
+}
+
+}  // namespace shopctl::service

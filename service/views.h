@@ -1,0 +1,16 @@
+// The JSON documents commands print (beyond the receipt), shared by the CLI and by
+// scenario replay so both show exactly the same thing.
+#pragma once
+
+#include "core/json_reader.h"
+#include "core/receipt.h"
+#include "db/store.h"
+
+namespace shopctl::service {
+
+Json platform_json(const PlatformState& state);
+Json points_json(const db::MemberPoints& points, bool with_history);
+Json cancel_json(const db::CancelResult& cancelled, const PlatformState& platform);
+Json coupon_issue_json(int64_t coupon_issue_id, int64_t coupon_id, int64_t member_id);
+
+}  // namespace shopctl::service
