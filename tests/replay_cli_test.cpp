@@ -1,0 +1,102 @@
+// `shopctl replay`: a wrong expectation fails with a diff at the exact field; a
+// malformed scenario is 65 without stopping the others; JUnit XML is well formed.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "tests/support/shop.h"
+
+using namespace shopctl::test;
+using nlohmann::json;
+
+namespace {
+
+const char* kScenario = R"({"name": "last mug goes once", "now": "2026-11-26T00:00:00Z",
+  "fixture": {"members": [{"id": 1, "name": "Kim", "points": 60000}, {"id": 2, "name": "Lee", "points": 9000}],
+              "products": [{"id": 10, "name": "Mug", "price": 12000, "stock": 5, "status": "ON_SALE"}]},
+  "steps": [{"checkout": {"member_id": 1, "items": [{"product_id": 10, "quantity": 5}]}, "expect": {"total": 60000}},
+            {"checkout": {"member_id": 2, "items": [{"product_id": 10, "quantity": 1}]},
+             "expect": {"error": {"code": "OUT_OF_STOCK"}}}],
+  "expect_state": {"stock": {"10": 0}, "points": {"1": 0}, "orders": 1}})";
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Well-formed enough for CI readers: one root, every tag closed in order.
+bool balanced_xml(const std::string& xml) {
+    std::vector<std::string> open;
+    const std::regex tag(R"(<(/?)([A-Za-z_][\w.-]*)[^>]*?(/?)>)");
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), tag); it != std::sregex_iterator(); ++it) {
+        const auto& m = *it;
+        if (m[3] == "/") continue;
+        if (m[1] == "/") {
+            if (open.empty() || open.back() != m[2]) return false;
+            open.pop_back();
+        } else {
+            open.push_back(m[2]);
+        }
+    }
+    return open.empty() && xml.find("<?xml") == 0;
+}
+
+}  // namespace
+
+TEST_CASE("replay passes a right scenario and points at the exact field of a wrong one") {
+    const std::string dir = make_temp_dir();
+    write(dir + "/a-right.json", kScenario);
+    std::string wrong = kScenario;
+    wrong.replace(wrong.find("\"OUT_OF_STOCK\""), 14, "\"PRICE_CHANGED\"");
+    write(dir + "/b-wrong.json", wrong);
+    const auto one = run_shopctl({"replay", dir + "/a-right.json"});
+    CHECK(one.exit_code == 0);
+    CHECK(one.out.find("PASS  last mug goes once") == 0);
+
+    const auto both = run_shopctl({"replay", dir, "--junit", dir + "/out.xml"});
+    CHECK(both.exit_code == 1);
+    CHECK(both.out.find("FAIL  last mug goes once") != std::string::npos);
+    CHECK(both.out.find("step 2 (checkout): at $.error.code") != std::string::npos);
+    CHECK(both.out.find("expected: \"PRICE_CHANGED\"") != std::string::npos);
+    CHECK(both.out.find("actual:   \"OUT_OF_STOCK\"") != std::string::npos);
+    const std::string xml = slurp(dir + "/out.xml");
+    CHECK(balanced_xml(xml));
+    CHECK(std::count(xml.begin(), xml.end(), '\n') > 3);
+    size_t testcases = 0;
+    for (size_t p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1)) ++testcases;
+    CHECK(testcases == 2);
+    CHECK(xml.find("<failure message=\"step 2 (checkout): at $.error.code") != std::string::npos);
+    remove_tree(dir);
+}
+
+TEST_CASE("a malformed scenario exits 65 naming file and field, and the others still run") {
+    const std::string dir = make_temp_dir();
+    write(dir + "/a-right.json", kScenario);
+    write(dir + "/b-bad.json", R"({"name": "bad", "steps": [{"checkout": {}, "frobnicate": 1}]})");
+    const auto r = run_shopctl({"replay", dir, "--json"});
+    CHECK(r.exit_code == 65);
+    const json report = json::parse(r.out);
+    CHECK(report["passed"] == 1);
+    CHECK(report["malformed"] == 1);
+    const std::string error = report["scenarios"][1]["error"];
+    CHECK(error.find("b-bad.json") != std::string::npos);
+    CHECK(error.find("steps[0].frobnicate") != std::string::npos);
+    CHECK(run_shopctl({"replay", dir + "/missing.json"}).exit_code == 66);
+    remove_tree(dir);
+}
+
+TEST_CASE("replay --db runs in a file store, recreated per scenario") {
+    const std::string dir = make_temp_dir();
+    write(dir + "/s.json", kScenario);
+    REQUIRE(run_shopctl({"--db", dir + "/r.db", "replay", dir + "/s.json"}).exit_code == 0);
+    REQUIRE(run_shopctl({"--db", dir + "/r.db", "replay", dir + "/s.json"}).exit_code == 0);  // fresh again: passes again
+    const auto orders = run_shopctl({"--db", dir + "/r.db", "orders", "list", "--json"});
+    CHECK(json::parse(orders.out)["orders"].size() == 1);
+    remove_tree(dir);
+}
