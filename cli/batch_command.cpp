@@ -80,10 +80,11 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
 
+    if (auto tuned = (*store)->tune_for_bulk(); !tuned) return report_error(s, tuned.error());
     service::OutboxDelivery delivery(**store, *platform);
     const auto start = Clock::now();
     service::BatchRunner runner(**store, delivery, *now, *commit_every, [](const service::BatchResult& r) {
-        std::cout << r.to_json().dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+        std::cout << r.to_line() << '\n';
     });
     LineReader reader(fd);
     Progress progress(total_bytes);

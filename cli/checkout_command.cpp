@@ -41,7 +41,7 @@ int run_checkout(const Settings& settings, const CheckoutOptions& options, db::C
         if (state) receipt.platform = *state;
         else warn("order " + std::to_string(receipt.order_id.value_or(0)) + " is committed but its platform state could not be recorded: " + state.error().message);
     }
-    if (settings.json) print_json(receipt.to_json(options.explain));
+    if (settings.json) std::cout << receipt.to_json_text(options.explain) << '\n';
     else std::cout << render_receipt(receipt, options.explain);
     return 0;
 }

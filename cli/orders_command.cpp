@@ -66,7 +66,7 @@ int run_show(const Settings& s, const std::string& id_text) {
     if (!store) return report_error(s, store.error());
     auto receipt = (*store)->order_receipt(*id);
     if (!receipt) return report_error(s, receipt.error());
-    if (s.json) print_json(receipt->to_json());
+    if (s.json) std::cout << receipt->to_json_text() << '\n';
     else std::cout << render_receipt(*receipt, false);
     return 0;
 }

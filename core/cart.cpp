@@ -101,21 +101,22 @@ Result<Cart> cart_from_json(const Json& json) {
 }
 
 std::string Cart::fingerprint() const {
+    // "m1;i10x2,11x1;c3,7;e41000": cheap to build on every checkout, and stored with the order.
     std::vector<CartLine> lines = items;
     std::sort(lines.begin(), lines.end(), [](const CartLine& a, const CartLine& b) { return a.product_id < b.product_id; });
-    Json j;
-    j["member_id"] = member_id ? Json(*member_id) : Json(nullptr);
-    j["items"] = Json::array();
-    for (const auto& l : lines) j["items"].push_back({l.product_id, l.quantity});
+    std::string f = "m" + (member_id ? std::to_string(*member_id) : std::string("-")) + ";i";
+    for (size_t i = 0; i < lines.size(); ++i)
+        f += (i ? "," : "") + std::to_string(lines[i].product_id) + "x" + std::to_string(lines[i].quantity);
+    f += ";c";
     if (coupons) {
         auto sorted = *coupons;
         std::sort(sorted.begin(), sorted.end());
-        j["coupons"] = sorted;
+        for (size_t i = 0; i < sorted.size(); ++i) f += (i ? "," : "") + std::to_string(sorted[i]);
     } else {
-        j["coupons"] = nullptr;
+        f += "-";
     }
-    j["expected_total"] = expected_total ? Json(*expected_total) : Json(nullptr);
-    return j.dump();
+    f += ";e" + (expected_total ? std::to_string(*expected_total) : std::string("-"));
+    return f;
 }
 
 }  // namespace shopctl

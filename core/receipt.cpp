@@ -35,36 +35,50 @@ Json explanation_to_json(const CouponExplanation& e) {
             {"discount", e.discount}, {"reason", e.reason}, {"detail", e.detail}};
 }
 
-Json Receipt::to_json(bool with_explanation) const {
-    Json j = Json::object();
-    if (order_id) j["order_id"] = *order_id;
-    j["member_id"] = member_id;
-    j["status"] = status;
-    j["created_at"] = created_at;
-    Json items_json = Json::array();
-    for (const auto& l : items)
-        items_json.push_back({{"product_id", l.product_id}, {"name", l.name}, {"quantity", l.quantity},
-                              {"unit_price", l.unit_price}, {"line_total", l.line_total},
-                              {"coupon_issue_id", optional_json(l.coupon_issue_id)}, {"discount", l.discount},
-                              {"amount", l.amount}});
-    j["items"] = std::move(items_json);
-    j["subtotal"] = subtotal;
-    j["product_discount"] = product_discount;
-    j["order_coupon_issue_id"] = optional_json(order_coupon_issue_id);
-    j["order_discount"] = order_discount;
-    j["total"] = total;
-    j["points_before"] = points_before;
-    j["points_after"] = points_after;
-    j["idempotency_key"] = optional_json(idempotency_key);
-    j["replayed"] = replayed;
-    if (platform)
-        j["platform"] = {{"status", platform->status}, {"attempts", platform->attempts},
-                         {"error", optional_json(platform->error)}};
-    if (with_explanation) {
-        j["explain"] = Json::array();
-        for (const auto& e : explanation) j["explain"].push_back(explanation_to_json(e));
-    }
-    return j;
+void write_platform(JsonText& out, const PlatformState& state) {
+    out.begin_object().field("status", state.status).field("attempts", state.attempts).field("error", state.error).end_object();
 }
+
+std::string Receipt::to_json_text(bool with_explanation) const {
+    JsonText out;
+    out.begin_object();
+    if (order_id) out.field("order_id", *order_id);
+    out.field("member_id", member_id).field("status", status).field("created_at", created_at);
+    out.key("items").begin_array();
+    for (const auto& l : items)
+        out.begin_object()
+            .field("product_id", l.product_id)
+            .field("name", l.name)
+            .field("quantity", l.quantity)
+            .field("unit_price", l.unit_price)
+            .field("line_total", l.line_total)
+            .field("coupon_issue_id", l.coupon_issue_id)
+            .field("discount", l.discount)
+            .field("amount", l.amount)
+            .end_object();
+    out.end_array();
+    out.field("subtotal", subtotal)
+        .field("product_discount", product_discount)
+        .field("order_coupon_issue_id", order_coupon_issue_id)
+        .field("order_discount", order_discount)
+        .field("total", total)
+        .field("points_before", points_before)
+        .field("points_after", points_after)
+        .field("idempotency_key", idempotency_key)
+        .field("replayed", replayed);
+    if (platform) {
+        out.key("platform");
+        write_platform(out, *platform);
+    }
+    if (with_explanation) {
+        Json list = Json::array();
+        for (const auto& e : explanation) list.push_back(explanation_to_json(e));
+        out.key("explain").raw(list.dump(-1, ' ', false, Json::error_handler_t::replace));
+    }
+    out.end_object();
+    return out.take();
+}
+
+Json Receipt::to_json(bool with_explanation) const { return Json::parse(to_json_text(with_explanation)); }
 
 }  // namespace shopctl

@@ -10,6 +10,7 @@
 
 #include "core/checkout.h"
 #include "core/json_reader.h"
+#include "core/json_text.h"
 
 namespace shopctl {
 
@@ -40,10 +41,14 @@ struct Receipt {
     static Receipt from_decision(const CheckoutDecision& d, std::optional<int64_t> order_id, std::string status,
                                  std::string created_at, std::optional<std::string> idempotency_key);
 
-    // The receipt JSON; `with_explanation` adds "explain".
+    // The receipt as JSON text, keys in the contract's order; `with_explanation`
+    // adds "explain". The one place the receipt's keys are written.
+    std::string to_json_text(bool with_explanation = false) const;
+    // The same document as a JSON value (to_json_text, parsed).
     Json to_json(bool with_explanation = false) const;
 };
 
 Json explanation_to_json(const CouponExplanation& e);
+void write_platform(JsonText& out, const PlatformState& state);
 
 }  // namespace shopctl

@@ -66,7 +66,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreOptions& optio
         return Error::StoreError("no store at '" + options.path + "': run `shopctl init --db " + options.path +
                                  "` first");
     return guarded<std::unique_ptr<SqliteStore>>([&]() -> Result<std::unique_ptr<SqliteStore>> {
-        SQLite::Database db(options.path, SQLite::OPEN_READWRITE, options.busy_timeout_ms);
+        SQLite::Database db(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
         const int version = user_version(db);
         if (version == 0)
             return Error::StoreError("'" + options.path + "' holds no shopctl schema: run `shopctl init --db " +
@@ -92,7 +92,7 @@ Result<InitReport> SqliteStore::init(const StoreOptions& options) {
         report.created = true;
     }
     return guarded<InitReport>([&]() -> Result<InitReport> {
-        SQLite::Database db(options.path, SQLite::OPEN_READWRITE, options.busy_timeout_ms);
+        SQLite::Database db(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
         report.from_version = user_version(db);
         if (report.from_version > kSchemaVersion)
             return Error::StoreError("'" + options.path + "' has schema version " +
@@ -123,6 +123,13 @@ SQLite::Statement& SqliteStore::prepared(const char* sql) {
         slot->clearBindings();
     }
     return *slot;
+}
+
+Status SqliteStore::tune_for_bulk() {
+    return guarded<Ok>([&]() -> Status {
+        db_.exec("PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;");
+        return Ok{};
+    });
 }
 
 Status SqliteStore::begin_group() {

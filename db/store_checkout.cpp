@@ -165,7 +165,7 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
         "INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, claimed_until, "
         "created_at) VALUES (:order, 'order.paid', :payload, 'PENDING', 0, :at, :claim, :at)");
     outbox.bind(":order", order_id);
-    outbox.bind(":payload", receipt.to_json().dump());
+    outbox.bind(":payload", receipt.to_json_text());  // without the platform block: not known yet
     outbox.bind(":at", created_at);
     bind_optional(outbox, ":claim",
                   claim_outbox ? std::optional<std::string>(format_timestamp(now + kClaimSeconds)) : std::nullopt);
@@ -296,9 +296,11 @@ Result<CancelResult> SqliteStore::cancel_order(int64_t order_id, UnixSeconds now
         }
 
         // Coupons come back only while still valid; an expired one stays USED by this order.
+        // The order's rows name its coupons, so no index on used_order_id is needed.
         auto& used = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
-                              " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
-                              "WHERE ci.used_order_id = :id ORDER BY ci.id");
+                              " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id WHERE ci.used_order_id = :id "
+                              "AND ci.id IN (SELECT coupon_issue_id FROM order_item WHERE order_id = :id "
+                              "UNION SELECT order_coupon_issue_id FROM orders WHERE id = :id) ORDER BY ci.id");
         used.bind(":id", order_id);
         std::vector<IssuedCoupon> issues;
         while (used.executeStep()) issues.push_back(read_issued_coupon(used));

@@ -18,8 +18,8 @@ constexpr Check kChecks[] = {
      "SELECT 'member ' || member_id || ' has balance ' || balance FROM point WHERE balance < 0"},
     {"balance_matches_history",
      "SELECT 'member ' || p.member_id || ' has balance ' || p.balance || ' but its point_history sums to ' || "
-     "COALESCE((SELECT sum(delta) FROM point_history h WHERE h.member_id = p.member_id), 0) FROM point p "
-     "WHERE p.balance <> COALESCE((SELECT sum(delta) FROM point_history h WHERE h.member_id = p.member_id), 0)"},
+     "COALESCE(h.total, 0) FROM point p LEFT JOIN (SELECT member_id, sum(delta) AS total FROM point_history "
+     "GROUP BY member_id) h ON h.member_id = p.member_id WHERE p.balance <> COALESCE(h.total, 0)"},
     {"history_has_wallet",
      "SELECT 'member ' || h.member_id || ' has point_history but no point row' FROM point_history h "
      "WHERE NOT EXISTS (SELECT 1 FROM point p WHERE p.member_id = h.member_id) GROUP BY h.member_id"},
@@ -51,18 +51,18 @@ constexpr Check kChecks[] = {
     {"order_totals_add_up",
      "SELECT 'order ' || o.id || ': subtotal ' || o.subtotal || ', product_discount ' || o.product_discount || "
      "', order_discount ' || o.order_discount || ', total ' || o.total || ' do not add up with its items' "
-     "FROM orders o WHERE o.subtotal <> (SELECT COALESCE(sum(line_total), 0) FROM order_item i WHERE i.order_id = o.id) "
-     "OR o.product_discount <> (SELECT COALESCE(sum(discount), 0) FROM order_item i WHERE i.order_id = o.id) "
+     "FROM orders o LEFT JOIN (SELECT order_id, sum(line_total) AS lines, sum(discount) AS discounts FROM order_item "
+     "GROUP BY order_id) i ON i.order_id = o.id WHERE o.subtotal <> COALESCE(i.lines, 0) "
+     "OR o.product_discount <> COALESCE(i.discounts, 0) "
      "OR o.total <> o.subtotal - o.product_discount - o.order_discount OR o.total < 0 OR o.order_discount < 0"},
     {"order_points_used",
-     "SELECT 'order ' || o.id || ' total ' || o.total || ' but its USE history is ' || "
-     "COALESCE((SELECT sum(delta) FROM point_history h WHERE h.order_id = o.id AND h.reason = 'USE'), 'missing') "
-     "FROM orders o WHERE COALESCE((SELECT sum(delta) FROM point_history h WHERE h.order_id = o.id "
-     "AND h.reason = 'USE'), 1) <> -o.total"},
+     "SELECT 'order ' || o.id || ' total ' || o.total || ' but its USE history is ' || COALESCE(h.used, 'missing') "
+     "FROM orders o LEFT JOIN (SELECT order_id, sum(delta) AS used FROM point_history WHERE reason = 'USE' "
+     "GROUP BY order_id) h ON h.order_id = o.id WHERE COALESCE(h.used, 1) <> -o.total"},
     {"cancelled_order_refunded",
      "SELECT 'order ' || o.id || ' is CANCELLED but its REFUND history is not ' || o.total FROM orders o "
-     "WHERE o.status = 'CANCELLED' AND COALESCE((SELECT sum(delta) FROM point_history h WHERE h.order_id = o.id "
-     "AND h.reason = 'REFUND'), -1) <> o.total"},
+     "LEFT JOIN (SELECT order_id, sum(delta) AS refunded FROM point_history WHERE reason = 'REFUND' "
+     "GROUP BY order_id) h ON h.order_id = o.id WHERE o.status = 'CANCELLED' AND COALESCE(h.refunded, -1) <> o.total"},
     {"outbox_known_status",
      "SELECT 'outbox row ' || id || ' has attempts ' || attempts FROM platform_outbox WHERE attempts < 0"},
 };

@@ -1,13 +1,17 @@
 #include "service/batch_runner.h"
 
 #include "core/cart.h"
-#include "service/views.h"
 
 namespace shopctl::service {
 
-Json BatchResult::to_json() const {
-    if (ok) return {{"line", line}, {"ok", true}, {"receipt", receipt}};
-    return {{"line", line}, {"ok", false}, {"error", error.to_json()}};
+Json BatchResult::to_json() const { return Json::parse(to_line()); }
+
+std::string BatchResult::to_line() const {
+    JsonText out;
+    out.begin_object().field("line", line).field("ok", ok);
+    if (ok) out.key("receipt").raw(receipt.to_json_text());
+    else out.key("error").raw(error.to_json().dump(-1, ' ', false, Json::error_handler_t::replace));
+    return out.end_object().take();
 }
 
 int64_t BatchSummary::failed() const {
@@ -43,8 +47,9 @@ void BatchRunner::add(int64_t line, const std::string& text) {
     auto checked_out = store_.checkout(*cart, now_, db::CheckoutMode::Order, delivery_.configured());
     if (checked_out) {
         result.ok = true;
-        result.receipt = checked_out->receipt.to_json();
-        if (checked_out->outbox_id) pending_pushes_.emplace_back(pending_.size(), *checked_out->outbox_id);
+        result.receipt = std::move(checked_out->receipt);
+        if (checked_out->outbox_id && delivery_.configured())
+            pending_pushes_.emplace_back(pending_.size(), *checked_out->outbox_id);
     } else {
         result.error = checked_out.error();
     }
@@ -66,7 +71,7 @@ void BatchRunner::commit() {
             for (auto& r : pending_) {
                 if (!r.ok) continue;
                 r.ok = false;
-                r.receipt = Json();
+                r.receipt = Receipt{};
                 r.error = s.error();
             }
             pending_pushes_.clear();
@@ -78,8 +83,7 @@ void BatchRunner::commit() {
 void BatchRunner::emit_pending() {
     for (const auto& [index, outbox_id] : pending_pushes_) {
         auto state = delivery_.deliver(outbox_id, now_, nullptr);
-        if (state)
-            pending_[index].receipt["platform"] = platform_json(*state);
+        if (state) pending_[index].receipt.platform = *state;
     }
     pending_pushes_.clear();
     for (const auto& r : pending_) {

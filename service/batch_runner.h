@@ -24,9 +24,10 @@ inline constexpr int64_t kDefaultCommitEvery = 64;
 struct BatchResult {
     int64_t line = 0;
     bool ok = false;
-    Json receipt;  // when ok
+    Receipt receipt;  // when ok
     Error error{ErrorCode::StoreError, ""};  // when not ok
     Json to_json() const;
+    std::string to_line() const;  // the same as one line of text
 };
 
 struct BatchSummary {
