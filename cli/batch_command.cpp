@@ -114,7 +114,8 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.0f", seconds > 0 ? static_cast<double>(summary.ok) / seconds : 0.0);
     std::cerr << "batch: " << summary.carts << " carts, " << summary.ok << " ok, " << summary.failed() << " failed"
-              << (failed.empty() ? "" : " (" + failed + ")") << ", " << rate << " orders/s\n";
+              << (failed.empty() ? "" : " (" + failed + ")") << ", " << rate << " orders/s, p50 "
+              << summary.latency_percentile_us(0.50) << " us, p99 " << summary.latency_percentile_us(0.99) << " us\n";
     return summary.failed() == 0 ? 0 : 1;
 }
 

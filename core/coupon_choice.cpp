@@ -1,11 +1,8 @@
 #include "core/coupon_choice.h"
 
 #include <algorithm>
-#include <limits>
 #include <map>
-#include <set>
 #include <string>
-#include <unordered_set>
 
 namespace shopctl {
 
@@ -134,126 +131,207 @@ struct Best {
     }
 };
 
-// The search for one choice of order coupon (or none). g(P) is the total discount
-// when the product coupons take P off: P + the order coupon's discount on
-// subtotal - P. g never decreases as P grows (a discount falls by at most what its
-// base falls), so the best total is g at the largest reachable P within the order
-// coupon's minimum (phase A); then among all reachable P with that total, the
-// fewest coupons and smallest ids win (phase B).
-class OrderCouponSearch {
+// The search. With order coupon o (or none), g_o(P) is the total discount when the
+// product coupons take P off: P + o's discount on subtotal - P, for P up to o's cap
+// (subtotal - its minimum). g_o never decreases as P grows (a discount falls by at
+// most what its base falls).
+//
+// One dynamic programme over the lines (largest best discount first) keeps, for each
+// reachable sum P, the one assignment that beats every other with that sum: fewer
+// coupons, then smaller sorted ids. That choice wins whatever the other lines and the
+// order coupon add, since their ids are distinct, so one pass serves every order
+// coupon. A sum is dropped once no order coupon (nor none) could lift it to the best
+// total known to be reachable. The work is polynomial in the window of sums still in
+// play: exact, and fast where a search of combinations would blow up.
+class CouponSearch {
 public:
-    OrderCouponSearch(const std::vector<SearchLine>& lines, Won subtotal, const IssuedCoupon* order, Best& best,
-                      size_t line_count)
-        : lines_(lines), subtotal_(subtotal), order_(order), best_(best), line_count_(line_count) {
+    // `ranked_ids`: every option's issue id, sorted; a state's chosen coupons are a
+    // bit set over those ranks, so the tie-break on sorted ids is a bit comparison.
+    CouponSearch(const std::vector<SearchLine>& lines, Won subtotal, std::vector<const IssuedCoupon*> orders,
+                 size_t line_count)
+        : lines_(lines), subtotal_(subtotal), line_count_(line_count) {
+        for (const SearchLine& line : lines_)
+            for (const Option& o : line.options) ranked_ids_.push_back(o.issue_id);
+        std::sort(ranked_ids_.begin(), ranked_ids_.end());
+        words_ = (ranked_ids_.size() + 63) / 64 + 1;
+        for (const SearchLine& line : lines_)
+            for (const Option& o : line.options)
+                rank_of_.push_back(static_cast<size_t>(
+                    std::lower_bound(ranked_ids_.begin(), ranked_ids_.end(), o.issue_id) - ranked_ids_.begin()));
         suffix_max_.assign(lines_.size() + 1, 0);
         for (size_t i = lines_.size(); i-- > 0;) suffix_max_[i] = suffix_max_[i + 1] + lines_[i].max();
-        cap_ = order_ ? subtotal_ - order_->coupon.min_order_amount : subtotal_;
+        choices_.push_back({nullptr, subtotal_});
+        for (const IssuedCoupon* o : orders) choices_.push_back({o, subtotal_ - o->coupon.min_order_amount});
     }
 
-    void run() {
-        if (cap_ < 0) return;  // the order coupon's minimum is out of reach even without product coupons
-        const Won reach = std::min(suffix_max_[0], cap_);
-        if (best_.found && g(reach) < best_.total) return;  // cannot beat what we have
-        max_reachable_ = -1;
-        phase_a(0, 0);
-        const Won total = g(max_reachable_);
-        if (best_.found && total < best_.total) return;
-        target_total_ = total;
-        low_ = lowest_p_with_total(total);
-        chosen_.assign(lines_.size(), std::nullopt);
-        phase_b(0, 0, 0);
+    Best run() {
+        Won floor = 0;  // a total some full assignment reaches
+        for (const OrderChoice& o : choices_) floor = std::max(floor, g(o, greedy_completion(0, 0, o.cap)));
+        Level level;
+        level.states.push_back({0, 0});
+        level.masks.assign(words_, 0);
+        size_t first_option = 0;
+        for (size_t i = 0; i < lines_.size() && !level.states.empty(); ++i) {
+            level = advance(level, i, first_option, floor);
+            first_option += lines_[i].options.size();
+        }
+        Best best;
+        for (const OrderChoice& o : choices_)
+            for (size_t k = 0; k < level.states.size() && level.states[k].sum <= o.cap; ++k) record(best, o, level, k);
+        return best;
     }
 
 private:
-    Won g(Won p) const { return p + (order_ ? discount_for(order_->coupon, subtotal_ - p) : 0); }
+    struct OrderChoice {
+        const IssuedCoupon* coupon;  // nullptr: no order coupon
+        Won cap;                     // the largest product discount that keeps its minimum
+    };
+    struct State {
+        Won sum;
+        uint32_t count;
+    };
+    struct Level {
+        std::vector<State> states;   // sorted by sum, one per sum
+        std::vector<uint64_t> masks; // words_ per state
+    };
 
-    // The largest reachable sum of product discounts that is <= cap_.
-    void phase_a(size_t i, Won p) {
-        if (max_reachable_ == cap_) return;
-        if (p + suffix_max_[i] <= cap_) {  // every remaining line can take its best coupon
-            max_reachable_ = std::max(max_reachable_, p + suffix_max_[i]);
-            return;
+    Won g(const OrderChoice& o, Won p) const { return p + (o.coupon ? discount_for(o.coupon->coupon, subtotal_ - p) : 0); }
+
+    // A sum some completion of `sum` reaches: each later line's largest coupon that still fits.
+    Won greedy_completion(Won sum, size_t from, Won cap) const {
+        for (size_t j = from; j < lines_.size(); ++j)
+            for (const Option& o : lines_[j].options)
+                if (sum + o.discount <= cap) {
+                    sum += o.discount;
+                    break;
+                }
+        return sum;
+    }
+
+    // For sets of equal size, sorted(a) < sorted(b) exactly when the smallest id in
+    // one set and not the other is in a.
+    bool smaller_ids(const uint64_t* a, const uint64_t* b) const {
+        for (size_t w = 0; w < words_; ++w)
+            if (const uint64_t x = a[w] ^ b[w]) return (a[w] & (x & (~x + 1))) != 0;
+        return false;
+    }
+
+    // The sums worth keeping after line i: for each order choice the interval of sums
+    // from which it can still reach `floor`, merged.
+    std::vector<std::pair<Won, Won>> kept_intervals(Won rest, Won floor) const {
+        std::vector<std::pair<Won, Won>> intervals;
+        for (const OrderChoice& o : choices_) {
+            if (o.cap < 0) continue;
+            Won low = 0, high = o.cap + 1;
+            while (low < high) {
+                const Won mid = low + (high - low) / 2;
+                if (g(o, std::min(mid + rest, o.cap)) >= floor) high = mid; else low = mid + 1;
+            }
+            if (low <= o.cap) intervals.emplace_back(low, o.cap);
         }
-        if (!visited_.insert(key(i, p)).second) return;  // this subtree was searched already
-        for (const Option& o : lines_[i].options)
-            if (p + o.discount <= cap_) phase_a(i + 1, p + o.discount);
-        phase_a(i + 1, p);
-    }
-
-    static std::string key(size_t i, Won p) {
-        std::string k(sizeof i + sizeof p, '\0');
-        std::copy_n(reinterpret_cast<const char*>(&i), sizeof i, k.data());
-        std::copy_n(reinterpret_cast<const char*>(&p), sizeof p, k.data() + sizeof i);
-        return k;
-    }
-
-    Won lowest_p_with_total(Won total) const {
-        Won lo = 0, hi = max_reachable_;  // g(hi) == total
-        while (lo < hi) {
-            const Won mid = lo + (hi - lo) / 2;
-            if (g(mid) >= total) hi = mid; else lo = mid + 1;
+        std::sort(intervals.begin(), intervals.end());
+        std::vector<std::pair<Won, Won>> merged;
+        for (const auto& iv : intervals) {
+            if (!merged.empty() && iv.first <= merged.back().second + 1)
+                merged.back().second = std::max(merged.back().second, iv.second);
+            else
+                merged.push_back(iv);
         }
-        return lo;
+        return merged;
     }
 
-    // Fewest further coupons that could lift p to at least low_ (lines are sorted by
-    // their best discount, so the best k remaining are the next k).
-    size_t min_more_coupons(size_t i, Won p) const {
-        Won need = low_ - p;
-        size_t k = 0;
-        for (size_t j = i; need > 0 && j < lines_.size(); ++j, ++k) need -= lines_[j].max();
-        return k;
-    }
-
-    // Among assignments with low_ <= P <= cap_ (all of which give target_total_), the
-    // fewest coupons, then the smallest sorted ids.
-    void phase_b(size_t i, Won p, size_t count) {
-        if (p + suffix_max_[i] < low_) return;
-        const size_t bound = count + min_more_coupons(i, p) + (order_ ? 1 : 0);
-        if (best_.found && best_.total == target_total_ && bound > best_.count) return;
-        if (i == lines_.size()) {
-            record(count);
-            return;
+    // The states after line i: each state with no coupon or one of the line's options
+    // (a merge of shifted copies of the sorted states), one state per sum.
+    Level advance(const Level& cur, size_t i, size_t first_option, Won floor) {
+        const SearchLine& line = lines_[i];
+        const auto keep = kept_intervals(suffix_max_[i + 1], floor);
+        Level next;
+        if (keep.empty()) return next;
+        const Won low = keep.front().first, high = keep.back().second;
+        const size_t choices = line.options.size() + 1;  // choice 0: no coupon
+        auto shift = [&](size_t c) { return c == 0 ? Won(0) : line.options[c - 1].discount; };
+        std::vector<size_t> cursor(choices);
+        for (size_t c = 0; c < choices; ++c)
+            cursor[c] = static_cast<size_t>(
+                std::lower_bound(cur.states.begin(), cur.states.end(), low - shift(c),
+                                 [](const State& s, Won v) { return s.sum < v; }) -
+                cur.states.begin());
+        std::vector<uint64_t> mask(words_);
+        size_t interval = 0;
+        for (;;) {
+            size_t pick = choices;
+            Won pick_sum = 0;
+            for (size_t c = 0; c < choices; ++c) {
+                if (cursor[c] >= cur.states.size()) continue;
+                const Won sum = cur.states[cursor[c]].sum + shift(c);
+                if (sum > high) continue;
+                if (pick == choices || sum < pick_sum) {
+                    pick = c;
+                    pick_sum = sum;
+                }
+            }
+            if (pick == choices) break;
+            const size_t from = cursor[pick]++;
+            while (interval < keep.size() && keep[interval].second < pick_sum) ++interval;
+            if (interval == keep.size() || pick_sum < keep[interval].first) continue;  // in a gap
+            const uint64_t* from_mask = &cur.masks[from * words_];
+            std::copy(from_mask, from_mask + words_, mask.begin());
+            uint32_t count = cur.states[from].count;
+            if (pick > 0) {
+                const size_t rank = rank_of_[first_option + pick - 1];
+                mask[rank / 64] |= uint64_t(1) << (rank % 64);
+                ++count;
+            }
+            if (!next.states.empty() && next.states.back().sum == pick_sum) {
+                State& last = next.states.back();
+                uint64_t* last_mask = &next.masks[(next.states.size() - 1) * words_];
+                if (count < last.count || (count == last.count && smaller_ids(mask.data(), last_mask))) {
+                    last.count = count;
+                    std::copy(mask.begin(), mask.end(), last_mask);
+                }
+                continue;
+            }
+            next.states.push_back({pick_sum, count});
+            next.masks.insert(next.masks.end(), mask.begin(), mask.end());
         }
-        chosen_[i] = std::nullopt;
-        phase_b(i + 1, p, count);
-        for (const Option& o : lines_[i].options) {
-            if (p + o.discount > cap_) continue;
-            chosen_[i] = o.issue_id;
-            phase_b(i + 1, p + o.discount, count + 1);
-        }
-        chosen_[i] = std::nullopt;
+        return next;
     }
 
-    void record(size_t count) {
+    void record(Best& best, const OrderChoice& o, const Level& level, size_t k) const {
+        const State& s = level.states[k];
+        const Won total = g(o, s.sum);
+        const size_t count = s.count + (o.coupon ? 1 : 0);
+        if (best.found && (total < best.total || (total == best.total && count > best.count))) return;
+        const uint64_t* mask = &level.masks[k * words_];
+        auto chosen = [&](size_t rank) { return (mask[rank / 64] >> (rank % 64)) & 1; };
         std::vector<int64_t> ids;
-        for (const auto& c : chosen_)
-            if (c) ids.push_back(*c);
-        if (order_) ids.push_back(order_->issue_id);
-        std::sort(ids.begin(), ids.end());
-        const size_t total_count = count + (order_ ? 1 : 0);
-        if (!best_.beaten_by(target_total_, total_count, ids)) return;
-        best_.found = true;
-        best_.total = target_total_;
-        best_.count = total_count;
-        best_.ids = std::move(ids);
-        best_.line_coupon.assign(line_count_, std::nullopt);
-        for (size_t j = 0; j < lines_.size(); ++j) best_.line_coupon[lines_[j].line_index] = chosen_[j];
-        best_.order_coupon = order_ ? std::optional<int64_t>(order_->issue_id) : std::nullopt;
+        for (size_t r = 0; r < ranked_ids_.size(); ++r)
+            if (chosen(r)) ids.push_back(ranked_ids_[r]);
+        if (o.coupon) {
+            ids.push_back(o.coupon->issue_id);
+            std::sort(ids.begin(), ids.end());
+        }
+        if (!best.beaten_by(total, count, ids)) return;
+        best.found = true;
+        best.total = total;
+        best.count = count;
+        best.ids = std::move(ids);
+        best.line_coupon.assign(line_count_, std::nullopt);
+        size_t option = 0;
+        for (const SearchLine& line : lines_)
+            for (const Option& opt : line.options)
+                if (chosen(rank_of_[option++])) best.line_coupon[line.line_index] = opt.issue_id;
+        best.order_coupon = o.coupon ? std::optional<int64_t>(o.coupon->issue_id) : std::nullopt;
     }
 
     const std::vector<SearchLine>& lines_;
     Won subtotal_;
-    const IssuedCoupon* order_;
-    Best& best_;
     size_t line_count_;
+    std::vector<int64_t> ranked_ids_;
+    size_t words_ = 1;
+    std::vector<size_t> rank_of_;  // per option, in line order
     std::vector<Won> suffix_max_;
-    Won cap_ = 0;
-    Won max_reachable_ = -1;
-    Won target_total_ = 0;
-    Won low_ = 0;
-    std::unordered_set<std::string> visited_;
-    std::vector<std::optional<int64_t>> chosen_;
+    std::vector<OrderChoice> choices_;
 };
 
 std::vector<SearchLine> search_lines(const std::vector<PricedLine>& lines, const std::vector<IssuedCoupon>& usable) {
@@ -293,11 +371,6 @@ std::vector<const IssuedCoupon*> order_candidates(const std::vector<IssuedCoupon
     }
     std::vector<const IssuedCoupon*> out;
     for (const auto& [rule, issue] : by_rule) out.push_back(issue);
-    // Most promising first, so the bound prunes the rest early.
-    std::sort(out.begin(), out.end(), [&](const IssuedCoupon* a, const IssuedCoupon* b) {
-        const Won da = discount_for(a->coupon, subtotal), db = discount_for(b->coupon, subtotal);
-        return da != db ? da > db : a->issue_id < b->issue_id;
-    });
     return out;
 }
 
@@ -306,10 +379,7 @@ std::vector<const IssuedCoupon*> order_candidates(const std::vector<IssuedCoupon
 CouponPlan choose_best_coupons(const std::vector<PricedLine>& lines, Won subtotal,
                                const std::vector<IssuedCoupon>& usable) {
     const std::vector<SearchLine> search = search_lines(lines, usable);
-    Best best;
-    OrderCouponSearch(search, subtotal, nullptr, best, lines.size()).run();
-    for (const IssuedCoupon* order : order_candidates(usable, subtotal))
-        OrderCouponSearch(search, subtotal, order, best, lines.size()).run();
+    const Best best = CouponSearch(search, subtotal, order_candidates(usable, subtotal), lines.size()).run();
 
     CouponPlan plan;
     plan.line_coupon = best.found ? best.line_coupon : std::vector<std::optional<int64_t>>(lines.size());

@@ -1,5 +1,8 @@
 #include "service/batch_runner.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "core/cart.h"
 
 namespace shopctl::service {
@@ -20,12 +23,36 @@ int64_t BatchSummary::failed() const {
     return n;
 }
 
+void BatchSummary::record_latency(int64_t micros) {
+    ++latency_us[static_cast<size_t>(std::clamp<int64_t>(micros, 0, static_cast<int64_t>(latency_us.size()) - 1))];
+}
+
+int64_t BatchSummary::latency_percentile_us(double p) const {
+    uint64_t total = 0;
+    for (uint32_t n : latency_us) total += n;
+    if (total == 0) return 0;
+    const auto rank = static_cast<uint64_t>(p * static_cast<double>(total - 1));
+    uint64_t seen = 0;
+    for (size_t us = 0; us < latency_us.size(); ++us) {
+        seen += latency_us[us];
+        if (seen > rank) return static_cast<int64_t>(us);
+    }
+    return static_cast<int64_t>(latency_us.size() - 1);
+}
+
 BatchRunner::BatchRunner(db::Store& store, OutboxDelivery& delivery, UnixSeconds now, int64_t commit_every, Emit emit)
     : store_(store), delivery_(delivery), now_(now), commit_every_(commit_every), emit_(std::move(emit)) {}
 
 void BatchRunner::finish(BatchResult result) { pending_.push_back(std::move(result)); }
 
 void BatchRunner::add(int64_t line, const std::string& text) {
+    const auto start = std::chrono::steady_clock::now();
+    add_timed(line, text);
+    summary_.record_latency(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+}
+
+void BatchRunner::add_timed(int64_t line, const std::string& text) {
     BatchResult result;
     result.line = line;
     auto cart = parse_cart(text);

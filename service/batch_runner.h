@@ -35,6 +35,12 @@ struct BatchSummary {
     int64_t ok = 0;
     std::map<std::string, int64_t> failed_by_code;
     int64_t failed() const;
+
+    // Time per cart (its checkout, and the group's commit when it closed one), in a
+    // fixed histogram so memory does not grow with the input: 1 us buckets to 100 ms.
+    std::vector<uint32_t> latency_us = std::vector<uint32_t>(100001, 0);
+    void record_latency(int64_t micros);
+    int64_t latency_percentile_us(double p) const;
 };
 
 class BatchRunner {
@@ -52,6 +58,7 @@ public:
     const BatchSummary& summary() const { return summary_; }
 
 private:
+    void add_timed(int64_t line, const std::string& text);
     void finish(BatchResult result);
     void emit_pending();
 
