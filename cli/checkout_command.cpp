@@ -34,7 +34,7 @@ int run_checkout(const Settings& settings, const CheckoutOptions& options, db::C
     auto result = (*store)->checkout(*cart, *now, mode, push);
     if (!result) return report_error(settings, result.error());
     Receipt& receipt = result->receipt;
-    if (result->outbox_id) {
+    if (result->outbox_id && platform->has_value()) {
         // After the commit: a failed push leaves the order whole and the row queued.
         service::OutboxDelivery delivery(**store, *platform);
         auto state = delivery.deliver(*result->outbox_id, *now, warn);

@@ -1,6 +1,7 @@
 #include "platform/platform_client.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <mutex>
@@ -11,9 +12,57 @@ namespace {
 
 size_t discard_body(char*, size_t size, size_t count, void*) { return size * count; }
 
-void global_init_once() {
+// libcurl, loaded on first use. Linking it would make every shopctl process map some
+// thirty libraries (TLS, LDAP, ...) at start-up, about 10 ms a process; only a
+// process that pushes to the platform pays for them now.
+struct Curl {
+    CURLcode (*global_init)(long);
+    CURL* (*easy_init)();
+    void (*easy_cleanup)(CURL*);
+    void (*easy_reset)(CURL*);
+    CURLcode (*easy_setopt)(CURL*, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL*);
+    CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...);
+    const char* (*easy_strerror)(CURLcode);
+    curl_slist* (*slist_append)(curl_slist*, const char*);
+    void (*slist_free_all)(curl_slist*);
+};
+
+const Curl* load_curl(std::string& error) {
+    static Curl curl;
+    static std::string load_error;
     static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    static bool loaded = false;
+    std::call_once(once, [] {
+        void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (!lib) {
+            load_error = std::string("cannot load libcurl: ") + dlerror();
+            return;
+        }
+        bool all = true;
+        auto bind = [&](auto& fn, const char* name) {
+            fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(lib, name));
+            all = all && fn != nullptr;
+        };
+        bind(curl.global_init, "curl_global_init");
+        bind(curl.easy_init, "curl_easy_init");
+        bind(curl.easy_cleanup, "curl_easy_cleanup");
+        bind(curl.easy_reset, "curl_easy_reset");
+        bind(curl.easy_setopt, "curl_easy_setopt");
+        bind(curl.easy_perform, "curl_easy_perform");
+        bind(curl.easy_getinfo, "curl_easy_getinfo");
+        bind(curl.easy_strerror, "curl_easy_strerror");
+        bind(curl.slist_append, "curl_slist_append");
+        bind(curl.slist_free_all, "curl_slist_free_all");
+        if (!all) {
+            load_error = "libcurl.so.4 lacks a function shopctl needs";
+            return;
+        }
+        curl.global_init(CURL_GLOBAL_DEFAULT);
+        loaded = true;
+    });
+    error = load_error;
+    return loaded ? &curl : nullptr;
 }
 
 }  // namespace
@@ -27,9 +76,10 @@ Status validate_platform_url(const std::string& url) {
 
 struct PlatformClient::Impl {
     PlatformConfig config;
+    const Curl* api = nullptr;
     CURL* curl = nullptr;
     ~Impl() {
-        if (curl) curl_easy_cleanup(curl);
+        if (curl) api->easy_cleanup(curl);
     }
 };
 
@@ -41,47 +91,51 @@ PlatformClient::~PlatformClient() = default;
 
 Result<std::unique_ptr<PlatformClient>> PlatformClient::create(const PlatformConfig& config) {
     if (auto s = validate_platform_url(config.url); !s) return s.error();
-    global_init_once();
+    std::string error;
+    const Curl* api = load_curl(error);
+    if (!api) return Error::PlatformUnavailable(error);
     std::unique_ptr<PlatformClient> client(new PlatformClient(config));
-    client->impl_->curl = curl_easy_init();
+    client->impl_->api = api;
+    client->impl_->curl = api->easy_init();
     if (!client->impl_->curl) return Error::PlatformUnavailable("cannot initialise libcurl");
     return client;
 }
 
 Delivery PlatformClient::post(const std::string& idempotency_key, const std::string& body) {
+    const Curl& api = *impl_->api;
     CURL* c = impl_->curl;
     const PlatformConfig& cfg = impl_->config;
-    curl_easy_reset(c);  // keeps the connection cache, clears the last request's options
-    curl_easy_setopt(c, CURLOPT_URL, cfg.url.c_str());
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(cfg.connect_timeout_seconds, cfg.timeout_seconds));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg.timeout_seconds);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "shopctl");
+    api.easy_reset(c);  // keeps the connection cache, clears the last request's options
+    api.easy_setopt(c, CURLOPT_URL, cfg.url.c_str());
+    api.easy_setopt(c, CURLOPT_POST, 1L);
+    api.easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    api.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(cfg.connect_timeout_seconds, cfg.timeout_seconds));
+    api.easy_setopt(c, CURLOPT_TIMEOUT, cfg.timeout_seconds);
+    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
+    api.easy_setopt(c, CURLOPT_USERAGENT, "shopctl");
 
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, ("Idempotency-Key: " + idempotency_key).c_str());
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    if (cfg.token) headers = curl_slist_append(headers, ("Authorization: Bearer " + *cfg.token).c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    headers = api.slist_append(headers, "Content-Type: application/json");
+    headers = api.slist_append(headers, ("Idempotency-Key: " + idempotency_key).c_str());
+    headers = api.slist_append(headers, "Expect:");  // no 100-continue round trip
+    if (cfg.token) headers = api.slist_append(headers, ("Authorization: Bearer " + *cfg.token).c_str());
+    api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 
     Delivery d;
-    const CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(headers);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+    const CURLcode rc = api.easy_perform(c);
+    api.slist_free_all(headers);
+    api.easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
     if (rc != CURLE_OK) {
-        d.error = std::string("platform unreachable: ") + curl_easy_strerror(rc);
+        d.error = std::string("platform unreachable: ") + api.easy_strerror(rc);
         return d;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &d.http_status);
+    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &d.http_status);
     d.delivered = d.http_status >= 200 && d.http_status < 300;
     if (!d.delivered) d.error = "platform answered HTTP " + std::to_string(d.http_status);
     return d;
