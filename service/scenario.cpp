@@ -63,13 +63,17 @@ bool looks_like_fixture(const Json& json) {
 Result<Scenario> parse_scenario_file(const std::string& path) {
     auto text = read_input(path);
     if (!text) return text.error();
+    return parse_scenario_text(*text, path);
+}
+
+Result<Scenario> parse_scenario_text(std::string_view text, const std::string& path) {
     // Every message names the file; fields are named by their path inside it.
     static thread_local std::string current_file;
     current_file = path;
     const ErrorMaker err = [](const std::string& field, const std::string& message) {
         return Error::InvalidInput(current_file + ": " + (field.empty() ? message : field + ": " + message));
     };
-    auto json = parse_json_text(*text, err, "the scenario");
+    auto json = parse_json_text(text, err, "the scenario");
     if (!json) return json.error();
     const Json& j = *json;
     if (auto s = expect_object(j, "", err); !s) return s.error();

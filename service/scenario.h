@@ -36,6 +36,9 @@ struct Scenario {
 
 // INVALID_INPUT naming the file and the field when the scenario is malformed.
 Result<Scenario> parse_scenario_file(const std::string& path);
+// The same for text already read; `path` names the file in messages and locates a
+// fixture given as a relative path.
+Result<Scenario> parse_scenario_text(std::string_view text, const std::string& path);
 
 // Whether a JSON file under a replayed directory is a fixture (skipped), not a scenario.
 bool looks_like_fixture(const Json& json);

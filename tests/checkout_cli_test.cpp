@@ -224,11 +224,11 @@ TEST_CASE("the human receipt aligns its columns") {
 TEST_CASE("global options go before or after the command words, and the cart may come on stdin") {
     TestShop shop;
     const std::string cart = json{{"member_id", 1}, {"items", items({{13, 1}})}}.dump();
-    const auto after = run_shopctl({"checkout", "-", "--db", shop.db(), "--json", "--now", kNow}, {cart});
+    const auto after = run_shopctl({"checkout", "-", "--db", shop.db(), "--json", "--now", kNow}, {cart, {}, ""});
     REQUIRE(after.exit_code == 0);
     CHECK(json::parse(after.out)["order_id"] == 1);
     const auto env = run_shopctl({"checkout", "-", "--json"},
-                                 {cart, {{"SHOPCTL_DB", shop.db()}, {"SHOPCTL_NOW", "2026-11-27T00:00:00Z"}}});
+                                 {cart, {{"SHOPCTL_DB", shop.db()}, {"SHOPCTL_NOW", "2026-11-27T00:00:00Z"}}, ""});
     REQUIRE(env.exit_code == 0);
     CHECK(json::parse(env.out)["created_at"] == "2026-11-27T00:00:00Z");
 }

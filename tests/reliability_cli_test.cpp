@@ -78,7 +78,7 @@ void check_invariants(const TestShop& shop, long long orders) {
 
 }  // namespace
 
-TEST_CASE("8 processes x 25 checkouts on stock 100: exactly 100 orders, the rest OUT_OF_STOCK") {
+TEST_CASE("8 processes x 25 checkouts on stock 100: exactly 100 orders, the rest OUT_OF_STOCK", "[slow]") {
     TestShop shop(contended_fixture());
     const auto codes = run_workers(shop, "10000");
     CHECK(codes.size() == 200);
@@ -88,7 +88,7 @@ TEST_CASE("8 processes x 25 checkouts on stock 100: exactly 100 orders, the rest
     CHECK(query_text(shop.db(), "SELECT count(DISTINCT member_id) FROM orders") != "1");
 }
 
-TEST_CASE("with a tiny busy timeout some processes give up with 75, and nothing is half-written") {
+TEST_CASE("with a tiny busy timeout some processes give up with 75, and nothing is half-written", "[slow]") {
     TestShop shop(contended_fixture());
     const auto codes = run_workers(shop, "0");
     CHECK(codes.size() == 200);
@@ -96,7 +96,7 @@ TEST_CASE("with a tiny busy timeout some processes give up with 75, and nothing 
     check_invariants(shop, static_cast<long long>(codes.count(0)));
 }
 
-TEST_CASE("SIGKILL mid-batch, five times: printed orders exist, every order is whole, the store verifies") {
+TEST_CASE("SIGKILL mid-batch, five times: printed orders exist, every order is whole, the store verifies", "[slow]") {
     json fixture = contended_fixture();
     fixture["products"][0]["stock"] = 100000;
     for (auto& m : fixture["members"]) m["points"] = 100000000;

@@ -1,0 +1,17 @@
+// Any bytes as a scenario: parsed and replayed on an in-memory store, or refused as
+// malformed; never a crash.
+#include <cstdint>
+#include <string>
+
+#include "service/replay.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    auto scenario = shopctl::service::parse_scenario_text(
+        std::string_view(reinterpret_cast<const char*>(data), size), "/nonexistent/fuzz.json");
+    if (!scenario) return 0;
+    if (scenario->steps.size() > 50) return 0;  // keep each run short
+    shopctl::service::ReplayOptions options;
+    options.default_now = 1795662900;
+    (void)shopctl::service::replay_scenario(*scenario, options);
+    return 0;
+}
