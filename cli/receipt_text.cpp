@@ -15,7 +15,12 @@ std::string pad(const std::string& s, size_t width, bool left) {
     return left ? s + std::string(width - len, ' ') : std::string(width - len, ' ') + s;
 }
 
-std::string coupon_label(const std::optional<int64_t>& id) { return id ? "#" + std::to_string(*id) : "-"; }
+std::string coupon_label(const std::optional<int64_t>& id) {
+    if (!id) return "-";
+    std::string label = "#";
+    label += std::to_string(*id);
+    return label;
+}
 
 }  // namespace
 

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
     const int port = argc > 1 ? std::atoi(argv[1]) : 8088;
     const int status = argc > 2 ? std::atoi(argv[2]) : 200;
     httplib::Server server;
+    server.set_tcp_nodelay(true);           // answer at once, as a real platform would
+    server.set_keep_alive_max_count(100000);  // one connection for a whole flush
     long count = 0;
     server.Post(".*", [&](const httplib::Request& req, httplib::Response& res) {
         const auto key = req.get_header_value("Idempotency-Key");

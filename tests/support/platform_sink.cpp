@@ -7,6 +7,8 @@
 namespace shopctl::test {
 
 PlatformSink::PlatformSink() : server_(std::make_unique<httplib::Server>()) {
+    server_->set_tcp_nodelay(true);
+    server_->set_keep_alive_max_count(100000);
     server_->Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
