@@ -42,7 +42,7 @@ int run_checkout(const Settings& settings, const CheckoutOptions& options, db::C
         else warn("order " + std::to_string(receipt.order_id.value_or(0)) + " is committed but its platform state could not be recorded: " + state.error().message);
     }
     if (settings.json) std::cout << receipt.to_json_text(options.explain) << '\n';
-    else std::cout << render_receipt(receipt, options.explain);
+    else std::cout << render_receipt(receipt, options.explain, use_colour());
     return 0;
 }
 

@@ -67,7 +67,7 @@ int run_show(const Settings& s, const std::string& id_text) {
     auto receipt = (*store)->order_receipt(*id);
     if (!receipt) return report_error(s, receipt.error());
     if (s.json) std::cout << receipt->to_json_text() << '\n';
-    else std::cout << render_receipt(*receipt, false);
+    else std::cout << render_receipt(*receipt, false, use_colour());
     return 0;
 }
 

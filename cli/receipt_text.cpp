@@ -45,9 +45,11 @@ std::string render_table(const std::vector<std::string>& header, const std::vect
     return out.str();
 }
 
-std::string render_receipt(const Receipt& r, bool with_explanation) {
+std::string render_receipt(const Receipt& r, bool with_explanation, bool colour) {
     std::ostringstream out;
-    out << (r.order_id ? "Order " + std::to_string(*r.order_id) : std::string("Quote")) << "  " << r.status << "  "
+    const char* tint = r.status == "PAID" ? "\033[1;32m" : r.status == "CANCELLED" ? "\033[1;31m" : "\033[1;33m";
+    const std::string status = colour ? tint + r.status + "\033[0m" : r.status;
+    out << (r.order_id ? "Order " + std::to_string(*r.order_id) : std::string("Quote")) << "  " << status << "  "
         << r.created_at << "  member " << r.member_id << (r.replayed ? "  (replayed)" : "") << "\n\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& item : r.items)

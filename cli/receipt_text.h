@@ -8,7 +8,8 @@
 
 namespace shopctl::cli {
 
-std::string render_receipt(const Receipt& receipt, bool with_explanation);
+// `colour`: the status word in colour (only for a terminal, and never with NO_COLOR).
+std::string render_receipt(const Receipt& receipt, bool with_explanation, bool colour = false);
 
 // Renders rows as left-aligned first column and right-aligned others, with a header.
 std::string render_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,

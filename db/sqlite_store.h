@@ -15,6 +15,7 @@
 namespace shopctl::db {
 
 inline constexpr int kSchemaVersion = 1;
+inline constexpr int64_t kClaimSeconds = 60;  // how long a sender holds an outbox row it is pushing
 
 struct StoreOptions {
     std::string path = "shop.db";  // ":memory:" for a private in-memory store
@@ -88,6 +89,9 @@ private:
     Result<std::optional<Receipt>> replay_or_conflict(const Cart& cart);
     Result<Receipt> read_receipt(int64_t order_id);
     std::optional<MemberInfo> find_member(int64_t member_id);
+    // Writes an outbox row (PENDING, due now); `claim` holds it for this process's push.
+    int64_t add_outbox_row(int64_t order_id, const char* event, const std::string& payload, UnixSeconds now,
+                           bool claim);
     void add_point_history(int64_t member_id, std::optional<int64_t> order_id, Won delta, Won balance_after,
                            const char* reason, const std::string& at);
     OutboxRow read_outbox_row(SQLite::Statement& s);

@@ -7,10 +7,6 @@
 
 namespace shopctl::db {
 
-namespace {
-constexpr int64_t kClaimSeconds = 60;  // how long a sender holds an outbox row it is pushing
-}
-
 std::optional<MemberInfo> SqliteStore::find_member(int64_t member_id) {
     auto& s = prepared(
         "SELECT m.id, m.name, COALESCE(p.balance, 0) FROM member m LEFT JOIN point p ON p.member_id = m.id "
@@ -161,16 +157,8 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
     add_point_history(d.member_id, order_id, -d.total, d.points_after, "USE", created_at);
 
     receipt.order_id = order_id;
-    auto& outbox = prepared(
-        "INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, claimed_until, "
-        "created_at) VALUES (:order, 'order.paid', :payload, 'PENDING', 0, :at, :claim, :at)");
-    outbox.bind(":order", order_id);
-    outbox.bind(":payload", receipt.to_json_text());  // without the platform block: not known yet
-    outbox.bind(":at", created_at);
-    bind_optional(outbox, ":claim",
-                  claim_outbox ? std::optional<std::string>(format_timestamp(now + kClaimSeconds)) : std::nullopt);
-    outbox.exec();
-    return db_.getLastInsertRowid();
+    // The payload leaves the platform block out: it is not known yet.
+    return add_outbox_row(order_id, "order.paid", receipt.to_json_text(), now, claim_outbox);
 }
 
 Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode, bool claim_outbox) {
@@ -337,16 +325,7 @@ Result<CancelResult> SqliteStore::cancel_order(int64_t order_id, UnixSeconds now
                      {"cancelled_at", r.cancelled_at},   {"refunded_points", r.refunded},
                      {"points_after", r.balance_after},  {"restocked", restocked},
                      {"coupons_restored", r.coupons_restored}, {"coupons_kept_used", r.coupons_kept_used}};
-        auto& outbox = prepared(
-            "INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, claimed_until, "
-            "created_at) VALUES (:order, 'order.cancelled', :payload, 'PENDING', 0, :at, :claim, :at)");
-        outbox.bind(":order", order_id);
-        outbox.bind(":payload", r.payload.dump());
-        outbox.bind(":at", r.cancelled_at);
-        bind_optional(outbox, ":claim",
-                      claim_outbox ? std::optional<std::string>(format_timestamp(now + kClaimSeconds)) : std::nullopt);
-        outbox.exec();
-        r.outbox_id = db_.getLastInsertRowid();
+        r.outbox_id = add_outbox_row(order_id, "order.cancelled", r.payload.dump(), now, claim_outbox);
         scope.commit();
         return r;
     });

@@ -6,9 +6,19 @@
 
 namespace shopctl::db {
 
-namespace {
-constexpr int64_t kClaimSeconds = 60;
-}  // namespace
+int64_t SqliteStore::add_outbox_row(int64_t order_id, const char* event, const std::string& payload, UnixSeconds now,
+                                    bool claim) {
+    auto& outbox = prepared(
+        "INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, claimed_until, "
+        "created_at) VALUES (:order, :event, :payload, 'PENDING', 0, :at, :claim, :at)");
+    outbox.bind(":order", order_id);
+    outbox.bind(":event", event);
+    outbox.bind(":payload", payload);
+    outbox.bind(":at", format_timestamp(now));
+    bind_optional(outbox, ":claim", claim ? std::optional<std::string>(format_timestamp(now + kClaimSeconds)) : std::nullopt);
+    outbox.exec();
+    return db_.getLastInsertRowid();
+}
 
 OutboxRow SqliteStore::read_outbox_row(SQLite::Statement& s) {
     return OutboxRow{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getString(),

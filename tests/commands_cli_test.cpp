@@ -112,3 +112,19 @@ TEST_CASE("--help lists grouped commands, and every command's help ends with an 
     }
     CHECK(run_shopctl({"--version"}).out.find("shopctl ") == 0);
 }
+
+TEST_CASE("colour only on a terminal, and never with NO_COLOR") {
+    TestShop shop;
+    const std::string cart = shop.write_file("c.json", R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}]})");
+    const std::string cmd = std::string(SHOPCTL_BIN) + " --db " + shop.db() + " checkout " + cart;
+    // script(1) gives the command a pseudo-terminal as stdout.
+    const auto tty = run_program({"/usr/bin/script", "-qec", cmd, "/dev/null"});
+    REQUIRE(tty.exit_code == 0);
+    CHECK(tty.out.find("\033[1;32mPAID\033[0m") != std::string::npos);
+    const auto no_colour = run_program({"/usr/bin/script", "-qec", "NO_COLOR=1 " + cmd, "/dev/null"});
+    REQUIRE(no_colour.exit_code == 0);
+    CHECK(no_colour.out.find("PAID") != std::string::npos);
+    CHECK(no_colour.out.find('\033') == std::string::npos);
+    const auto piped = shop.run({"checkout", cart});
+    CHECK(piped.out.find('\033') == std::string::npos);
+}
