@@ -72,7 +72,7 @@ int run_list(const Settings& s, const std::string& member_text, const std::optio
                         value, format_won(c.min_order_amount), c.valid_until ? format_timestamp(*c.valid_until) : "-",
                         state});
     }
-    std::cout << render_table({"Issue", "Coupon", "Applies to", "Discount", "Minimum", "Valid until", "State"}, rows, 3);
+    std::cout << render_table({"Issue", "Coupon", "Applies to", "Discount", "Minimum", "Valid until", "State"}, rows, "rllrrll");
     return 0;
 }
 

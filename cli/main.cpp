@@ -95,6 +95,10 @@ int run(int argc, char** argv) {
     app.add_option("--platform-timeout", platform_timeout, "total seconds per platform request (default 10)")
         ->group("Global options");
 
+    // A later --db or --now overrides an earlier one (an alias may carry defaults).
+    for (CLI::Option* opt : app.get_options())
+        if (opt->get_group() == "Global options") opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+
     RunFunction selected;
     CommandSetup setup{app, selected};
     add_init_command(setup);

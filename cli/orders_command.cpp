@@ -55,7 +55,7 @@ int run_list(const Settings& s, const ListOptions& o) {
     for (const auto& x : *orders)
         rows.push_back({std::to_string(x.id), std::to_string(x.member_id), x.status, std::to_string(x.items),
                         format_won(x.total), x.created_at});
-    std::cout << render_table({"Order", "Member", "Status", "Items", "Total", "Created"}, rows, 1);
+    std::cout << render_table({"Order", "Member", "Status", "Items", "Total", "Created"}, rows, "rrlrrl");
     return 0;
 }
 

@@ -30,7 +30,7 @@ void print_rows(const std::vector<db::OutboxRow>& rows) {
     for (const auto& r : rows)
         table.push_back({std::to_string(r.id), std::to_string(r.order_id), r.event, r.status, std::to_string(r.attempts),
                          r.next_attempt_at.value_or("-"), r.sent_at.value_or("-"), r.last_error.value_or("")});
-    std::cout << render_table({"Id", "Order", "Event", "Status", "Attempts", "Next attempt", "Sent", "Last error"}, table, 1);
+    std::cout << render_table({"Id", "Order", "Event", "Status", "Attempts", "Next attempt", "Sent", "Last error"}, table, "rrllrlll");
 }
 
 int run_list(const Settings& s, const std::string& status) {

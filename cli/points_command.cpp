@@ -53,7 +53,7 @@ int run_show(const Settings& s, const std::string& member_text) {
     for (const auto& h : points->history)
         rows.push_back({h.created_at, h.reason, h.order_id ? std::to_string(*h.order_id) : "-", format_won(h.delta),
                         format_won(h.balance_after)});
-    std::cout << render_table({"When", "Reason", "Order", "Delta", "Balance"}, rows, 3);
+    std::cout << render_table({"When", "Reason", "Order", "Delta", "Balance"}, rows, "llrrr");
     return 0;
 }
 

@@ -32,7 +32,7 @@ void add_products_command(CommandSetup setup) {
             std::vector<std::vector<std::string>> table;
             for (const auto& p : *rows)
                 table.push_back({std::to_string(p.id), p.name, format_won(p.price), std::to_string(p.stock), p.status});
-            std::cout << render_table({"Id", "Name", "Price", "Stock", "Status"}, table, 2);
+            std::cout << render_table({"Id", "Name", "Price", "Stock", "Status"}, table, "rlrrl");
             return 0;
         };
     });

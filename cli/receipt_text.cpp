@@ -25,7 +25,7 @@ std::string coupon_label(const std::optional<int64_t>& id) {
 }  // namespace
 
 std::string render_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                         size_t left_aligned_columns) {
+                         const std::string& align) {
     std::vector<size_t> width(header.size(), 0);
     for (size_t c = 0; c < header.size(); ++c) width[c] = utf8_length(header[c]);
     for (const auto& row : rows)
@@ -35,7 +35,7 @@ std::string render_table(const std::vector<std::string>& header, const std::vect
         std::string text;
         for (size_t c = 0; c < cells.size(); ++c) {
             if (c) text += "  ";
-            text += pad(cells[c], width[c], c < left_aligned_columns);
+            text += pad(cells[c], width[c], c >= align.size() || align[c] == 'l');
         }
         while (!text.empty() && text.back() == ' ') text.pop_back();
         out << text << '\n';
@@ -55,7 +55,7 @@ std::string render_receipt(const Receipt& r, bool with_explanation, bool colour)
     for (const auto& item : r.items)
         rows.push_back({item.name, std::to_string(item.quantity), format_won(item.unit_price),
                         coupon_label(item.coupon_issue_id), format_won(item.discount), format_won(item.amount)});
-    out << render_table({"Item", "Qty", "Unit price", "Coupon", "Discount", "Amount"}, rows) << '\n';
+    out << render_table({"Item", "Qty", "Unit price", "Coupon", "Discount", "Amount"}, rows, "lrrrrr") << '\n';
 
     std::vector<std::vector<std::string>> totals = {
         {"Subtotal", format_won(r.subtotal)},

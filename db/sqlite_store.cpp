@@ -153,7 +153,7 @@ Status SqliteStore::commit_group() {
 Status SqliteStore::rollback_group() {
     return guarded<Ok>([&]() -> Status {
         in_group_ = false;
-        if (!db_.getHandle() || sqlite3_get_autocommit(db_.getHandle()) == 0) db_.exec("ROLLBACK");
+        if (sqlite3_get_autocommit(db_.getHandle()) == 0) db_.exec("ROLLBACK");  // still open: end it
         return Ok{};
     });
 }

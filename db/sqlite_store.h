@@ -66,8 +66,6 @@ public:
     // the database once per checkpoint rather than ten times. Durability is the same.
     Status tune_for_bulk();
 
-    SQLite::Database& database() { return db_; }
-
 private:
     explicit SqliteStore(SQLite::Database db);
 

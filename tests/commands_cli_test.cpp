@@ -128,3 +128,39 @@ TEST_CASE("colour only on a terminal, and never with NO_COLOR") {
     const auto piped = shop.run({"checkout", cart});
     CHECK(piped.out.find('\033') == std::string::npos);
 }
+
+TEST_CASE("orders list filters, outbox list, and their bad arguments") {
+    TestShop shop;
+    const std::string cart = shop.write_file("c.json", R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}]})");
+    REQUIRE(shop.run({"checkout", cart}).exit_code == 0);
+    REQUIRE(shop.run({"--now", "2026-12-01T00:00:00Z", "checkout", cart}).exit_code == 0);
+    REQUIRE(shop.run({"--now", "2026-12-02T00:00:00Z", "checkout", cart}).exit_code == 0);
+    REQUIRE(shop.run({"orders", "cancel", "2"}).exit_code == 0);
+    auto ids = [&](const std::vector<std::string>& args) {
+        std::vector<int> out;
+        const json listed = run_json(shop, args);
+        for (const auto& o : listed["orders"]) out.push_back(o["order_id"].get<int>());
+        return out;
+    };
+    CHECK(ids({"orders", "list"}) == std::vector<int>{3, 2, 1});
+    CHECK(ids({"orders", "list", "--status", "CANCELLED"}) == std::vector<int>{2});
+    CHECK(ids({"orders", "list", "--since", "2026-12-01T00:00:00Z"}) == std::vector<int>{3, 2});
+    CHECK(ids({"orders", "list", "--limit", "1"}) == std::vector<int>{3});
+    CHECK(shop.run({"orders", "list", "--status", "LOST"}).exit_code == 65);
+    CHECK(shop.run({"orders", "list", "--since", "yesterday"}).exit_code == 65);
+    CHECK(shop.run({"orders", "list", "--limit", "0"}).exit_code == 65);
+    CHECK(shop.run({"orders", "show", "abc"}).exit_code == 65);
+
+    const json outbox = run_json(shop, {"outbox", "list"});
+    REQUIRE(outbox["outbox"].size() == 4);
+    CHECK(outbox["outbox"][3]["event"] == "order.cancelled");
+    CHECK(run_json(shop, {"outbox", "list", "--status", "SENT"})["outbox"].empty());
+    CHECK(shop.run({"outbox", "list", "--status", "LOST"}).exit_code == 65);
+    CHECK(shop.run({"outbox", "flush"}).exit_code == 69);  // no platform URL configured
+
+    CHECK(shop.run({"points", "show", "404"}).exit_code == 10);
+    CHECK(shop.run({"coupons", "list", "--member", "404"}).exit_code == 10);
+    const auto human = shop.run({"orders", "list"});
+    CHECK(human.out.find("Order  Member  Status     Items  Total  Created\n") == 0);
+    CHECK(human.out.find("\n    3       1  PAID           1  1,000  2026-12-02T00:00:00Z\n") != std::string::npos);
+}
