@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh >/dev/null
+BUILD_TARGET=shopctl scripts/build.sh >/dev/null
 DB=${SHOPCTL_DB:-demo.db}
 rm -f "$DB" "$DB-wal" "$DB-shm"
 export SHOPCTL_DB="$DB"
