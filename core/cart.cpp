@@ -82,7 +82,7 @@ Result<Cart> cart_from_json(const Json& json) {
     auto lines = read_items(*items);
     if (!lines) return lines.error();
     cart.items = std::move(*lines);
-    if (const Json* coupons = find_key(json, "coupons")) {
+    if (const Json* coupons = find_key(json, "coupons"); coupons && !coupons->is_null()) {  // null: absent
         auto ids = read_coupons(*coupons);
         if (!ids) return ids.error();
         cart.coupons = std::move(*ids);

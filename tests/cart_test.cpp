@@ -79,6 +79,15 @@ TEST_CASE("a syntax error names the line and column") {
     CHECK(e.message.find("column") != std::string::npos);
 }
 
+TEST_CASE("null optional fields mean absent: coupons chosen automatically, no key, no expected total") {
+    auto c = parse_cart(R"({"member_id": 1, "items": [{"product_id": 10, "quantity": 1}], "coupons": null,
+                           "idempotency_key": null, "expected_total": null})");
+    REQUIRE(c.ok());
+    CHECK_FALSE(c->coupons.has_value());
+    CHECK_FALSE(c->idempotency_key.has_value());
+    CHECK_FALSE(c->expected_total.has_value());
+}
+
 TEST_CASE("member_id may be absent or null: the checkout refuses it later as NOT_A_MEMBER") {
     CHECK_FALSE(parse_cart(R"({"items": [{"product_id": 10, "quantity": 1}]})")->member_id.has_value());
     CHECK_FALSE(parse_cart(R"({"member_id": null, "items": [{"product_id": 10, "quantity": 1}]})")->member_id.has_value());
