@@ -21,18 +21,6 @@ void print_json(const Json& document) {
 
 void warn(const std::string& message) { std::cerr << "shopctl: warning: " << message << '\n'; }
 
-std::string format_won(Won amount) {
-    const bool negative = amount < 0;
-    std::string digits = std::to_string(amount);
-    if (negative) digits.erase(0, 1);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return negative ? "-" + out : out;
-}
-
 Result<int64_t> parse_int_argument(const std::string& text, const std::string& what, int64_t min, int64_t max) {
     int64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -20,9 +20,6 @@ int report_error(const service::Settings& settings, const Error& error);
 void print_json(const Json& document);
 void warn(const std::string& message);
 
-// 1234567 -> "1,234,567"
-std::string format_won(Won amount);
-
 // Parses a command-line integer argument (an id or an amount): INVALID_INPUT naming
 // `what` when it is not an integer in [min, max].
 Result<int64_t> parse_int_argument(const std::string& text, const std::string& what, int64_t min, int64_t max);

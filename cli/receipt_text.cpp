@@ -75,7 +75,8 @@ std::string render_receipt(const Receipt& r, bool with_explanation, bool colour)
 
     if (with_explanation) {
         out << "\nCoupons:\n";
-        if (r.explanation.empty()) out << "  (the member holds no usable coupons)\n";
+        if (r.replayed) out << "  (a replayed order: its coupons were chosen when it was placed)\n";
+        else if (r.explanation.empty()) out << "  (the member holds no usable coupons)\n";
         for (const auto& e : r.explanation)
             out << "  #" << e.coupon_issue_id << " " << e.name << ": " << (e.used ? "used, " : "not used, ") << e.detail
                 << '\n';

@@ -36,13 +36,13 @@ std::vector<CouponExplanation> explain(const std::vector<IssuedCoupon>& mine, co
                 e.used = true;
                 e.discount = plan.line_discount[i];
                 e.reason = "USED_ON_LINE";
-                e.detail = "takes " + std::to_string(e.discount) + " off product " + std::to_string(lines[i].product_id);
+                e.detail = "takes " + format_won(e.discount) + " off product " + std::to_string(lines[i].product_id);
             }
         if (plan.order_coupon == issue.issue_id) {
             e.used = true;
             e.discount = plan.order_discount;
             e.reason = "USED_ON_ORDER";
-            e.detail = "takes " + std::to_string(e.discount) + " off the order";
+            e.detail = "takes " + format_won(e.discount) + " off the order";
         }
         if (!e.used) {
             if (u == Usability::Expired) {
@@ -59,19 +59,19 @@ std::vector<CouponExplanation> explain(const std::vector<IssuedCoupon>& mine, co
                 e.detail = "for product " + std::to_string(c.product_id.value_or(0)) + ", which is not in the cart";
             } else if (c.scope == CouponScope::Product && !reaches_minimum(c, line_it->line_total)) {
                 e.reason = "MINIMUM_NOT_REACHED";
-                e.detail = "the line comes to " + std::to_string(line_it->line_total) + ", under its minimum of " +
-                           std::to_string(c.min_order_amount);
+                e.detail = "the line comes to " + format_won(line_it->line_total) + ", under its minimum of " +
+                           format_won(c.min_order_amount);
             } else if (c.scope == CouponScope::Order && !reaches_minimum(c, subtotal - plan.product_discount)) {
                 e.reason = "MINIMUM_NOT_REACHED";
-                e.detail = "the order comes to " + std::to_string(subtotal - plan.product_discount) +
-                           " after product coupons, under its minimum of " + std::to_string(c.min_order_amount);
+                e.detail = "the order comes to " + format_won(subtotal - plan.product_discount) +
+                           " after product coupons, under its minimum of " + format_won(c.min_order_amount);
             } else {
                 const Won would = c.scope == CouponScope::Product ? discount_for(c, line_it->line_total)
                                                                   : discount_for(c, subtotal - plan.product_discount);
                 e.reason = would == 0 ? "NO_DISCOUNT" : "BETTER_COMBINATION";
                 e.detail = would == 0 ? "it would take nothing off"
                                       : "a better combination was chosen (it alone would take " +
-                                            std::to_string(would) + " off)";
+                                            format_won(would) + " off)";
             }
         }
         out.push_back(std::move(e));

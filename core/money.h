@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace shopctl {
 
@@ -37,6 +38,17 @@ inline std::optional<Won> checked_mul(Won a, Won b) {
 inline Won percent_floored(Won base, int64_t percent) {
     const Won q = base / 100, r = base % 100;
     return q * percent + (r * percent) / 100;
+}
+
+// 1234567 -> "1,234,567" (for people; JSON carries plain integers).
+inline std::string format_won(Won amount) {
+    const std::string digits = std::to_string(amount < 0 ? -(amount + 1) + 1ULL : static_cast<unsigned long long>(amount));
+    std::string out = amount < 0 ? "-" : "";
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
 }
 
 }  // namespace shopctl

@@ -28,3 +28,12 @@ TEST_CASE("checked arithmetic reports overflow instead of wrapping") {
     CHECK(checked_mul(4611686018427387903, 2) == 9223372036854775806);
     CHECK(checked_sub(std::numeric_limits<Won>::min(), 1) == std::nullopt);
 }
+
+TEST_CASE("amounts for people get thousands separators, to the extremes") {
+    CHECK(format_won(0) == "0");
+    CHECK(format_won(999) == "999");
+    CHECK(format_won(1000) == "1,000");
+    CHECK(format_won(-2400) == "-2,400");
+    CHECK(format_won(std::numeric_limits<Won>::min()) == "-9,223,372,036,854,775,808");
+    CHECK(format_won(std::numeric_limits<Won>::max()) == "9,223,372,036,854,775,807");
+}
