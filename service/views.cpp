@@ -3,8 +3,9 @@
 namespace shopctl::service {
 
 Json platform_json(const PlatformState& state) {
-    return {{"status", state.status}, {"attempts", state.attempts},
-            {"error", state.error ? Json(*state.error) : Json(nullptr)}};
+    JsonText text;  // the receipt's writer owns the block's key names
+    write_platform(text, state);
+    return Json::parse(text.str());
 }
 
 Json points_json(const db::MemberPoints& p, bool with_history) {
