@@ -39,10 +39,19 @@ bool is_memory(const std::string& path) { return path == ":memory:"; }
 
 int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
+// Process-wide, before the first connection: no memory statistics, which would take a
+// global mutex on every allocation. Ignored (SQLITE_MISUSE) if SQLite is already running.
+void configure_library() {
+    static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)once;
+}
+
 void configure_connection(SQLite::Database& db) {
     // WAL is persistent (set by init); these are per connection. NORMAL in WAL mode
     // survives a killed process; a power cut may lose the last commits, never corrupt.
-    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+    // Temporary b-trees and statement journals stay in memory: they are small, and a
+    // temp file costs a write() per page.
+    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;");
 }
 
 void apply_schema(SQLite::Database& db) {
@@ -65,6 +74,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreOptions& optio
     if (!is_memory(options.path) && !file_exists(options.path))
         return Error::StoreError("no store at '" + options.path + "': run `shopctl init --db " + options.path +
                                  "` first");
+    configure_library();
     return guarded<std::unique_ptr<SqliteStore>>([&]() -> Result<std::unique_ptr<SqliteStore>> {
         SQLite::Database db(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
         const int version = user_version(db);
@@ -91,6 +101,7 @@ Result<InitReport> SqliteStore::init(const StoreOptions& options) {
         ::close(fd);
         report.created = true;
     }
+    configure_library();
     return guarded<InitReport>([&]() -> Result<InitReport> {
         SQLite::Database db(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
         report.from_version = user_version(db);
@@ -106,6 +117,7 @@ Result<InitReport> SqliteStore::init(const StoreOptions& options) {
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::in_memory() {
+    configure_library();
     return guarded<std::unique_ptr<SqliteStore>>([&]() -> Result<std::unique_ptr<SqliteStore>> {
         SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
         configure_connection(db);
@@ -158,22 +170,22 @@ Status SqliteStore::rollback_group() {
     });
 }
 
-WriteScope::WriteScope(SQLite::Database& db, bool in_group) : db_(db), in_group_(in_group) {
+WriteScope::WriteScope(SqliteStore& store) : store_(store), in_group_(store.in_group_) {
     // SQLite rolls a whole transaction back on some errors (disk full, I/O): a group
     // whose transaction is gone must not quietly continue in autocommit mode.
-    if (in_group_ && sqlite3_get_autocommit(db_.getHandle()))
+    if (in_group_ && sqlite3_get_autocommit(store_.db_.getHandle()))
         throw SQLite::Exception("the group's transaction was rolled back by an earlier error", SQLITE_ABORT);
-    db_.exec(in_group_ ? "SAVEPOINT cart" : "BEGIN IMMEDIATE");
+    store_.prepared(in_group_ ? "SAVEPOINT cart" : "BEGIN IMMEDIATE").exec();
 }
 
 WriteScope::~WriteScope() {
     if (done_) return;
     try {
         if (in_group_) {
-            db_.exec("ROLLBACK TO cart");
-            db_.exec("RELEASE cart");
+            store_.prepared("ROLLBACK TO cart").exec();
+            store_.prepared("RELEASE cart").exec();
         } else {
-            db_.exec("ROLLBACK");
+            store_.prepared("ROLLBACK").exec();
         }
     } catch (...) {
         // The connection is already rolled back (SQLite does so on some errors).
@@ -181,7 +193,7 @@ WriteScope::~WriteScope() {
 }
 
 void WriteScope::commit() {
-    db_.exec(in_group_ ? "RELEASE cart" : "COMMIT");
+    store_.prepared(in_group_ ? "RELEASE cart" : "COMMIT").exec();
     done_ = true;
 }
 

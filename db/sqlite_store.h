@@ -67,6 +67,7 @@ public:
     Status tune_for_bulk();
 
 private:
+    friend class WriteScope;
     explicit SqliteStore(SQLite::Database db);
 
     // The statement for `sql` (a string literal: its address is the cache key),
@@ -103,14 +104,14 @@ private:
 // unless committed.
 class WriteScope {
 public:
-    WriteScope(SQLite::Database& db, bool in_group);
+    explicit WriteScope(SqliteStore& store);
     ~WriteScope();
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
     void commit();
 
 private:
-    SQLite::Database& db_;
+    SqliteStore& store_;
     bool in_group_;
     bool done_ = false;
 };

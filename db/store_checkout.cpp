@@ -163,7 +163,7 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
 
 Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode, bool claim_outbox) {
     return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         auto replay = replay_or_conflict(cart);
         if (!replay) return replay.error();
         if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
@@ -257,7 +257,7 @@ Result<std::vector<OrderSummary>> SqliteStore::list_orders(const OrderFilter& f)
 
 Result<CancelResult> SqliteStore::cancel_order(int64_t order_id, UnixSeconds now, bool claim_outbox) {
     return run<CancelResult>([&]() -> Result<CancelResult> {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         auto& o = prepared("SELECT member_id, status, total FROM orders WHERE id = :id");
         o.bind(":id", order_id);
         if (!o.executeStep()) return Error::OrderNotFound(order_id);

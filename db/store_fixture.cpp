@@ -17,7 +17,7 @@ bool row_exists(SQLite::Statement& s, int64_t id) {
 
 Result<LoadCounts> SqliteStore::load_fixture(const Fixture& f, UnixSeconds now) {
     return run<LoadCounts>([&]() -> Result<LoadCounts> {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         const std::string at = format_timestamp(now);
         for (const FixtureMember& m : f.members) {
             auto& upsert = prepared(
@@ -120,7 +120,7 @@ Result<LoadCounts> SqliteStore::load_fixture(const Fixture& f, UnixSeconds now) 
 
 Result<MemberPoints> SqliteStore::charge_points(int64_t member_id, Won amount, UnixSeconds now) {
     auto charged = run<Ok>([&]() -> Status {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         auto member = find_member(member_id);
         if (!member) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
         auto after = checked_add(member->balance, amount);
@@ -157,7 +157,7 @@ Result<MemberPoints> SqliteStore::member_points(int64_t member_id) {
 
 Result<int64_t> SqliteStore::issue_coupon(int64_t member_id, int64_t coupon_id) {
     return run<int64_t>([&]() -> Result<int64_t> {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         if (!find_member(member_id)) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
         if (!row_exists(prepared("SELECT 1 FROM coupon WHERE id = :id"), coupon_id))
             return Error::InvalidInput("coupon " + std::to_string(coupon_id) + " does not exist");

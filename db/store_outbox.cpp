@@ -52,7 +52,7 @@ Result<OutboxRow> SqliteStore::outbox_row(int64_t outbox_id) {
 
 Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id, int64_t limit) {
     return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         const std::string at = format_timestamp(now);
         auto& s = prepared(
             "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at "
@@ -77,7 +77,7 @@ Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool i
 
 Status SqliteStore::mark_outbox_sent(int64_t outbox_id, UnixSeconds now) {
     return run<Ok>([&]() -> Status {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         auto& s = prepared(
             "UPDATE platform_outbox SET status = 'SENT', attempts = attempts + 1, sent_at = :now, last_error = NULL, "
             "claimed_until = NULL WHERE id = :id");
@@ -92,7 +92,7 @@ Status SqliteStore::mark_outbox_sent(int64_t outbox_id, UnixSeconds now) {
 Result<OutboxRow> SqliteStore::mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
                                                   double jitter) {
     auto marked = run<Ok>([&]() -> Status {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id");
         get.bind(":id", outbox_id);
         if (!get.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
@@ -116,7 +116,7 @@ Result<OutboxRow> SqliteStore::mark_outbox_failed(int64_t outbox_id, const std::
 
 Result<OutboxRow> SqliteStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {
     auto requeued = run<Ok>([&]() -> Status {
-        WriteScope scope(db_, in_group_);
+        WriteScope scope(*this);
         auto& get = prepared("SELECT status FROM platform_outbox WHERE id = :id");
         get.bind(":id", outbox_id);
         if (!get.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
