@@ -137,9 +137,13 @@ SQLite::Statement& SqliteStore::prepared(const char* sql) {
     return *slot;
 }
 
+void SqliteStore::reset_statements() {
+    for (auto& [sql, statement] : statements_) statement->tryReset();
+}
+
 Status SqliteStore::tune_for_bulk() {
     return guarded<Ok>([&]() -> Status {
-        db_.exec("PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;");
+        db_.exec("PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 40000;");
         return Ok{};
     });
 }
@@ -157,6 +161,7 @@ Status SqliteStore::commit_group() {
         in_group_ = false;
         if (sqlite3_get_autocommit(db_.getHandle()))
             return Error::StoreError("the group's transaction was rolled back by an earlier error: nothing in it was kept");
+        reset_statements();
         db_.exec("COMMIT");
         return Ok{};
     });
@@ -193,6 +198,7 @@ WriteScope::~WriteScope() {
 }
 
 void WriteScope::commit() {
+    if (!in_group_) store_.reset_statements();
     store_.prepared(in_group_ ? "RELEASE cart" : "COMMIT").exec();
     done_ = true;
 }

@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <set>
 #include <sstream>
@@ -137,5 +139,35 @@ TEST_CASE("SIGKILL mid-batch, five times: printed orders exist, every order is w
     CHECK(count_rows(shop.db(), "orders") == 2000);
     CHECK(count_rows(shop.db(), "platform_outbox") == 2000);
     CHECK(query_text(shop.db(), "SELECT 100000 - quantity FROM stock") == query_text(shop.db(), "SELECT sum(quantity) FROM order_item"));
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("a long batch at --commit-every 1 checkpoints as it goes, so the WAL does not hold every order", "[slow]") {
+    // Each order commits alone. SQLite's auto-checkpoint runs inside COMMIT and gives up
+    // while any statement of the connection is mid-step; the store must end them first.
+    json fixture = contended_fixture();
+    fixture["products"][0]["stock"] = 1000000;
+    for (auto& m : fixture["members"]) m["points"] = 1000000000;
+    TestShop shop(fixture);
+    const std::string fifo = shop.dir() + "/carts.fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    const auto db_bytes_before = std::filesystem::file_size(shop.db());
+    Child batch({SHOPCTL_BIN, "--db", shop.db(), "batch", fifo, "--commit-every", "1"}, {});
+    const int carts = 6000;  // about 12 WAL pages each: past the 40,000-page checkpoint threshold
+    {
+        std::ofstream in(fifo);  // opens once the batch does
+        for (int i = 0; i < carts; ++i)
+            in << json{{"member_id", 1 + i % 8}, {"items", {{{"product_id", 1}, {"quantity", 1}}}}}.dump() << '\n';
+        in.flush();
+        // The batch now waits for more input with every order committed; its connection
+        // is still open, so nothing has been checkpointed at close yet.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+        while (count_rows(shop.db(), "orders") < carts && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        REQUIRE(count_rows(shop.db(), "orders") == carts);
+        CHECK(std::filesystem::file_size(shop.db()) > db_bytes_before);  // pages were copied back mid-run
+        kill(batch.pid(), SIGKILL);
+    }
+    batch.finish();
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
