@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS order_item (
     discount        INTEGER NOT NULL,
     amount          INTEGER NOT NULL,
     PRIMARY KEY (order_id, line_no)
-);
+) WITHOUT ROWID;  -- one b-tree, not a table plus its key index: a page less per order
 
 CREATE TABLE IF NOT EXISTS platform_outbox (
     id              INTEGER PRIMARY KEY,

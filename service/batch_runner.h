@@ -19,7 +19,7 @@
 
 namespace shopctl::service {
 
-inline constexpr int64_t kDefaultCommitEvery = 64;
+inline constexpr int64_t kDefaultCommitEvery = 256;
 
 struct BatchResult {
     int64_t line = 0;
