@@ -1,5 +1,7 @@
 #include "core/json_text.h"
 
+#include <charconv>
+
 namespace shopctl {
 
 namespace {
@@ -25,12 +27,21 @@ size_t utf8_sequence(std::string_view s, size_t i) {
     return n;
 }
 
+// Bytes that go out as they are: printable ASCII other than the quote and backslash.
+bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
     static const char* kHex = "0123456789abcdef";
     out += '"';
     for (size_t i = 0; i < s.size();) {
+        // Keys and most values are plain ASCII: copy each such run in one append.
+        size_t run = i;
+        while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i == s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
         if (c == '"' || c == '\\') {
             out += '\\';
@@ -45,9 +56,6 @@ void append_json_string(std::string& out, std::string_view s) {
                 case '\f': out += "\\f"; break;
                 default: out += "\\u00"; out += kHex[c >> 4]; out += kHex[c & 0xF];
             }
-            ++i;
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
             ++i;
         } else if (const size_t n = utf8_sequence(s, i)) {
             out.append(s.substr(i, n));
@@ -107,7 +115,9 @@ JsonText& JsonText::value(std::string_view s) {
 
 JsonText& JsonText::value(int64_t n) {
     separate();
-    out_ += std::to_string(n);
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out_.append(digits, end);
     need_comma_ = true;
     return *this;
 }
