@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 #include <string>
 
 namespace shopctl {
@@ -131,6 +132,19 @@ struct Best {
     }
 };
 
+constexpr uint8_t kUnreachable = 255;        // in the fewest-coupons tables
+constexpr Won kMaxTableSum = Won{1} << 22;   // sums up to 4 million won off
+constexpr size_t kMaxTableBytes = 8u << 20;  // all tables of one search
+constexpr size_t kMaxTargets = 64;           // final sums giving the best total: more, use the window
+constexpr double kDenseStates = 4096;        // estimated sums past which the tables pay (1k-64k bench alike)
+
+// The tables' memory, kept between searches: fresh pages would each be zeroed by the
+// kernel, which costs more than the search.
+std::vector<uint8_t>& table_scratch() {
+    thread_local std::vector<uint8_t> scratch;
+    return scratch;
+}
+
 // The search. With order coupon o (or none), g_o(P) is the total discount when the
 // product coupons take P off: P + o's discount on subtotal - P, for P up to o's cap
 // (subtotal - its minimum). g_o never decreases as P grows (a discount falls by at
@@ -140,9 +154,11 @@ struct Best {
 // reachable sum P, the one assignment that beats every other with that sum: fewer
 // coupons, then smaller sorted ids. That choice wins whatever the other lines and the
 // order coupon add, since their ids are distinct, so one pass serves every order
-// coupon. A sum is dropped once no order coupon (nor none) could lift it to the best
-// total known to be reachable. The work is polynomial in the window of sums still in
-// play: exact, and fast where a search of combinations would blow up.
+// coupon. Two ways to drop sums that cannot win, both exact: the floor window (a sum is
+// dropped once no order coupon, nor none, could lift it to a total known to be
+// reachable) and, where sums are dense, optimal prefixes (see run_by_optimal_prefixes).
+// The work is polynomial in the sums still in play, where a search of combinations
+// would blow up.
 class CouponSearch {
 public:
     // `ranked_ids`: every option's issue id, sorted; a state's chosen coupons are a
@@ -164,21 +180,12 @@ public:
         for (const IssuedCoupon* o : orders) choices_.push_back({o, subtotal_ - o->coupon.min_order_amount});
     }
 
-    Best run() {
-        Won floor = 0;  // a total some full assignment reaches
-        for (const OrderChoice& o : choices_) floor = std::max(floor, g(o, greedy_completion(0, 0, o.cap)));
-        Level level;
-        level.states.push_back({0, 0});
-        level.masks.assign(words_, 0);
-        size_t first_option = 0;
-        for (size_t i = 0; i < lines_.size() && !level.states.empty(); ++i) {
-            level = advance(level, i, first_option, floor);
-            first_option += lines_[i].options.size();
-        }
-        Best best;
-        for (const OrderChoice& o : choices_)
-            for (size_t k = 0; k < level.states.size() && level.states[k].sum <= o.cap; ++k) record(best, o, level, k);
-        return best;
+    Best run(CouponSearchMethod method) {
+        if (method == CouponSearchMethod::Automatic)
+            method = looks_dense() ? CouponSearchMethod::OptimalPrefixes : CouponSearchMethod::FloorWindow;
+        if (method == CouponSearchMethod::OptimalPrefixes)
+            if (auto best = run_by_optimal_prefixes()) return *best;
+        return run_by_floor_window();
     }
 
 private:
@@ -194,6 +201,148 @@ private:
         std::vector<State> states;   // sorted by sum, one per sum
         std::vector<uint64_t> masks; // words_ per state
     };
+    using Intervals = std::vector<std::pair<Won, Won>>;
+
+    // Many reachable sums (many lines with coupons, a narrow spread of discounts): the
+    // per-sum states of the floor window would number in the tens of thousands.
+    bool looks_dense() const {
+        double combinations = 1;
+        for (const SearchLine& line : lines_) combinations *= static_cast<double>(line.options.size() + 1);
+        return suffix_max_[0] <= kMaxTableSum &&
+               std::min(combinations, static_cast<double>(suffix_max_[0] + 1)) > kDenseStates;
+    }
+
+    Level start() const {
+        Level level;
+        level.states.push_back({0, 0});
+        level.masks.assign(words_, 0);
+        return level;
+    }
+
+    // Method 1: every sum from which some order choice can still reach `floor` (a total
+    // a greedy assignment is known to reach), with the remaining lines' largest coupons.
+    Best run_by_floor_window() {
+        Won floor = 0;
+        for (const OrderChoice& o : choices_) floor = std::max(floor, g(o, greedy_completion(0, 0, o.cap)));
+        Level level = start();
+        size_t first_option = 0;
+        for (size_t i = 0; i < lines_.size() && !level.states.empty(); ++i) {
+            level = advance(level, i, first_option, kept_intervals(suffix_max_[i + 1], floor));
+            first_option += lines_[i].options.size();
+        }
+        Best best;
+        for (const OrderChoice& o : choices_)
+            for (size_t k = 0; k < level.states.size() && level.states[k].sum <= o.cap; ++k) record(best, o, level, k);
+        return best;
+    }
+
+    // Method 2, for dense carts: first, for every line, the fewest coupons the lines from
+    // there on need to take off exactly s (a table per line, cheap: one byte a sum).
+    // That gives the best total, the fewest coupons reaching it and the final sums that
+    // do; the forward pass then keeps only states that are the start of such a best
+    // assignment. Nothing when the tables would be too large or the targets too many.
+    std::optional<Best> run_by_optimal_prefixes() {
+        const size_t n = lines_.size();
+        if (n >= kUnreachable) return std::nullopt;
+        size_t bytes = 0;
+        for (size_t i = 0; i <= n; ++i) bytes += static_cast<size_t>(suffix_max_[i] + 1);
+        if (bytes > kMaxTableBytes) return std::nullopt;
+        // fewest[i][s]: the fewest coupons lines i.. take to take exactly s off.
+        std::vector<uint8_t>& scratch = table_scratch();
+        if (scratch.size() < bytes) scratch.resize(bytes);
+        std::vector<std::span<uint8_t>> fewest(n + 1);
+        for (size_t i = 0, offset = 0; i <= n; offset += fewest[i].size(), ++i)
+            fewest[i] = std::span<uint8_t>(scratch.data() + offset, static_cast<size_t>(suffix_max_[i] + 1));
+        fewest[n][0] = 0;
+        for (size_t i = n; i-- > 0;) {
+            const std::span<uint8_t> after = fewest[i + 1], here = fewest[i];
+            std::copy(after.begin(), after.end(), here.begin());  // no coupon on line i
+            std::fill(here.begin() + static_cast<std::ptrdiff_t>(after.size()), here.end(), kUnreachable);
+            for (const Option& o : lines_[i].options) {
+                // Written so the compiler vectorises it: a byte-wise saturating +1 and min.
+                const uint8_t* __restrict from = after.data();
+                uint8_t* __restrict to = here.data() + o.discount;
+                const size_t size = after.size();
+                for (size_t s = 0; s < size; ++s) {
+                    const auto taken = static_cast<uint8_t>(from[s] + (from[s] != kUnreachable));
+                    to[s] = to[s] < taken ? to[s] : taken;
+                }
+            }
+        }
+        const std::span<uint8_t> all = fewest[0];
+
+        // The best total, and the (order choice, final sum) pairs that give it with the
+        // fewest coupons.
+        struct Target {
+            const OrderChoice* order;
+            Won sum;
+            uint32_t count;  // coupons, the order coupon included
+        };
+        Won best_total = -1;
+        std::vector<Target> targets;
+        for (const OrderChoice& o : choices_) {
+            Won top = std::min(o.cap, suffix_max_[0]);
+            while (top >= 0 && all[static_cast<size_t>(top)] == kUnreachable) --top;
+            if (top < 0) continue;
+            const Won total = g(o, top);
+            if (total < best_total) continue;
+            if (total > best_total) targets.clear();
+            best_total = total;
+            for (Won p = top; p >= 0 && g(o, p) == total; --p) {  // g_o never decreases
+                if (all[static_cast<size_t>(p)] == kUnreachable) continue;
+                if (targets.size() == kMaxTargets) return std::nullopt;
+                targets.push_back({&o, p, all[static_cast<size_t>(p)] + (o.coupon ? 1u : 0u)});
+            }
+        }
+        if (targets.empty()) return std::nullopt;
+        uint32_t fewest_count = UINT32_MAX;
+        for (const Target& t : targets) fewest_count = std::min(fewest_count, t.count);
+        std::erase_if(targets, [&](const Target& t) { return t.count != fewest_count; });
+        Won low = targets.front().sum, high = low;
+        for (const Target& t : targets) {
+            low = std::min(low, t.sum);
+            high = std::max(high, t.sum);
+        }
+
+        Level level = start();
+        size_t first_option = 0;
+        for (size_t i = 0; i < n && !level.states.empty(); ++i) {
+            const std::span<uint8_t> rest = fewest[i + 1];
+            level = advance(level, i, first_option, Intervals{{low - suffix_max_[i + 1], high}});
+            first_option += lines_[i].options.size();
+            keep_states(level, [&](const State& st) {
+                for (const Target& t : targets) {
+                    const Won need = t.sum - st.sum;
+                    if (need < 0 || need >= static_cast<Won>(rest.size())) continue;
+                    const uint8_t more = rest[static_cast<size_t>(need)];
+                    if (more != kUnreachable && st.count + more + (t.order->coupon ? 1u : 0u) == fewest_count) return true;
+                }
+                return false;
+            });
+        }
+        Best best;
+        for (const Target& t : targets) {
+            auto it = std::lower_bound(level.states.begin(), level.states.end(), t.sum,
+                                       [](const State& st, Won v) { return st.sum < v; });
+            if (it != level.states.end() && it->sum == t.sum)
+                record(best, *t.order, level, static_cast<size_t>(it - level.states.begin()));
+        }
+        if (!best.found) return std::nullopt;  // cannot happen: the targets are reachable
+        return best;
+    }
+
+    template <typename Keep>
+    void keep_states(Level& level, Keep keep) const {
+        size_t out = 0;
+        for (size_t k = 0; k < level.states.size(); ++k) {
+            if (!keep(level.states[k])) continue;
+            level.states[out] = level.states[k];
+            std::copy_n(&level.masks[k * words_], words_, &level.masks[out * words_]);
+            ++out;
+        }
+        level.states.resize(out);
+        level.masks.resize(out * words_);
+    }
 
     Won g(const OrderChoice& o, Won p) const { return p + (o.coupon ? discount_for(o.coupon->coupon, subtotal_ - p) : 0); }
 
@@ -218,7 +367,7 @@ private:
 
     // The sums worth keeping after line i: for each order choice the interval of sums
     // from which it can still reach `floor`, merged.
-    std::vector<std::pair<Won, Won>> kept_intervals(Won rest, Won floor) const {
+    Intervals kept_intervals(Won rest, Won floor) const {
         std::vector<std::pair<Won, Won>> intervals;
         for (const OrderChoice& o : choices_) {
             if (o.cap < 0) continue;
@@ -240,11 +389,11 @@ private:
         return merged;
     }
 
-    // The states after line i: each state with no coupon or one of the line's options
-    // (a merge of shifted copies of the sorted states), one state per sum.
-    Level advance(const Level& cur, size_t i, size_t first_option, Won floor) {
+    // The states after line i with sums in `keep` (sorted, disjoint): each state with no
+    // coupon or one of the line's options (a merge of shifted copies of the sorted
+    // states), one state per sum.
+    Level advance(const Level& cur, size_t i, size_t first_option, const Intervals& keep) {
         const SearchLine& line = lines_[i];
-        const auto keep = kept_intervals(suffix_max_[i + 1], floor);
         Level next;
         if (keep.empty()) return next;
         const Won low = keep.front().first, high = keep.back().second;
@@ -377,9 +526,9 @@ std::vector<const IssuedCoupon*> order_candidates(const std::vector<IssuedCoupon
 }  // namespace
 
 CouponPlan choose_best_coupons(const std::vector<PricedLine>& lines, Won subtotal,
-                               const std::vector<IssuedCoupon>& usable) {
+                               const std::vector<IssuedCoupon>& usable, CouponSearchMethod method) {
     const std::vector<SearchLine> search = search_lines(lines, usable);
-    const Best best = CouponSearch(search, subtotal, order_candidates(usable, subtotal), lines.size()).run();
+    const Best best = CouponSearch(search, subtotal, order_candidates(usable, subtotal), lines.size()).run(method);
 
     CouponPlan plan;
     plan.line_coupon = best.found ? best.line_coupon : std::vector<std::optional<int64_t>>(lines.size());

@@ -38,9 +38,14 @@ struct CouponPlan {
 // then the smaller sorted list of ids.
 bool better_plan(const CouponPlan& a, const CouponPlan& b);
 
+// Two exact methods that give the same plan; Automatic picks by the cart's shape
+// (tests run both against brute force).
+enum class CouponSearchMethod { Automatic, FloorWindow, OptimalPrefixes };
+
 // The best combination of `usable` coupons for the lines (subtotal = their sum).
 CouponPlan choose_best_coupons(const std::vector<PricedLine>& lines, Won subtotal,
-                               const std::vector<IssuedCoupon>& usable);
+                               const std::vector<IssuedCoupon>& usable,
+                               CouponSearchMethod method = CouponSearchMethod::Automatic);
 
 // Applies exactly the listed coupons (already known usable), or says why one does
 // not apply: COUPON_NOT_APPLICABLE. Product coupons are checked before the order coupon.

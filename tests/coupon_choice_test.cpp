@@ -169,11 +169,43 @@ TEST_CASE("the exact choice equals brute force on thousands of seeded random car
             else coupons.push_back(product_coupon(id, uniform(1, static_cast<int64_t>(n_lines) + 1), type, value, min, max));
         }
         const Key expected = brute_force(lines, subtotal, coupons);
-        const CouponPlan plan = choose_best_coupons(lines, subtotal, coupons);
+        for (const auto method : {CouponSearchMethod::Automatic, CouponSearchMethod::FloorWindow,
+                                  CouponSearchMethod::OptimalPrefixes}) {
+            const CouponPlan plan = choose_best_coupons(lines, subtotal, coupons, method);
+            INFO("round " << round << ", method " << static_cast<int>(method));
+            REQUIRE(plan.total_discount() == expected.total);
+            REQUIRE(plan.coupon_count() == expected.count);
+            REQUIRE(plan.sorted_ids() == expected.ids);
+        }
+    }
+}
+
+TEST_CASE("the two search methods agree on dense 20-line carts, too big for brute force") {
+    // Every product coupon on a cart line, order minimums anywhere up to the subtotal:
+    // tens of thousands of reachable sums, where ties on total and count are common.
+    std::mt19937_64 rng(99);
+    auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+    for (int round = 0; round < 60; ++round) {
+        std::vector<PricedLine> lines;
+        for (int64_t i = 0; i < 20; ++i) lines.push_back({i + 1, uniform(5, 500) * 100 * uniform(1, 3)});
+        const Won subtotal = sum_lines(lines);
+        std::vector<IssuedCoupon> coupons;
+        for (int64_t c = 0; c < 100; ++c) {
+            const bool percent = c % 3 == 0;
+            const DiscountType type = percent ? DiscountType::Percent : DiscountType::Fixed;
+            const Won value = percent ? uniform(5, 50) : uniform(1, 60) * 100;
+            const std::optional<Won> max = percent && uniform(0, 1) ? std::optional<Won>(uniform(1, 10) * 1000) : std::nullopt;
+            if (c % 4 == 0) coupons.push_back(order_coupon(c + 1, type, value, uniform(0, subtotal), max));
+            else coupons.push_back(product_coupon(c + 1, uniform(1, 20), type, value, uniform(0, 3) * 10000, max));
+        }
+        const CouponPlan window = choose_best_coupons(lines, subtotal, coupons, CouponSearchMethod::FloorWindow);
+        const CouponPlan prefixes = choose_best_coupons(lines, subtotal, coupons, CouponSearchMethod::OptimalPrefixes);
         INFO("round " << round);
-        REQUIRE(plan.total_discount() == expected.total);
-        REQUIRE(plan.coupon_count() == expected.count);
-        REQUIRE(plan.sorted_ids() == expected.ids);
+        REQUIRE(prefixes.total_discount() == window.total_discount());
+        REQUIRE(prefixes.coupon_count() == window.coupon_count());
+        REQUIRE(prefixes.sorted_ids() == window.sorted_ids());
+        REQUIRE(prefixes.line_coupon == window.line_coupon);
+        REQUIRE(prefixes.order_coupon == window.order_coupon);
     }
 }
 
