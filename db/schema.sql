@@ -1,4 +1,4 @@
--- shopctl store, schema version 1 (PRAGMA user_version).
+-- shopctl store, schema version 2 (PRAGMA user_version).
 -- Table and column names are part of the contract (SPEC.md section 2).
 -- Money is INTEGER won; timestamps are RFC 3339 UTC text, which sorts in time order.
 -- Every index here serves a lookup on the checkout path or a command; each one costs
@@ -120,4 +120,10 @@ CREATE TABLE IF NOT EXISTS platform_outbox (
     created_at      TEXT NOT NULL,
     UNIQUE (order_id, event)
 );
-CREATE INDEX IF NOT EXISTS platform_outbox_pending ON platform_outbox(next_attempt_at, id) WHERE status = 'PENDING';
+-- Pending rows oldest first, the order `outbox flush` sends them in; only PENDING rows
+-- are in it, so a flush never walks the rows already sent.
+CREATE INDEX IF NOT EXISTS platform_outbox_pending_id ON platform_outbox(id) WHERE status = 'PENDING';
+
+-- Version 2: version 1's platform_outbox_pending (next_attempt_at, id) could not be
+-- walked in id order, so flush scanned every row.
+DROP INDEX IF EXISTS platform_outbox_pending;

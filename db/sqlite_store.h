@@ -14,7 +14,7 @@
 
 namespace shopctl::db {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr int64_t kClaimSeconds = 60;  // how long a sender holds an outbox row it is pushing
 
 struct StoreOptions {

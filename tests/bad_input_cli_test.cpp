@@ -106,7 +106,7 @@ TEST_CASE("init is safe twice and makes a store only its owner can read") {
     REQUIRE(stat(db.c_str(), &st) == 0);
     CHECK((st.st_mode & 077) == 0);
     CHECK(query_text(db, "PRAGMA journal_mode") == "wal");
-    CHECK(query_text(db, "PRAGMA user_version") == "1");
+    CHECK(query_text(db, "PRAGMA user_version") == "2");
     remove_tree(dir);
 }
 

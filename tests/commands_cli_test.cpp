@@ -164,3 +164,27 @@ TEST_CASE("orders list filters, outbox list, and their bad arguments") {
     CHECK(human.out.find("Order  Member  Status     Items  Total  Created\n") == 0);
     CHECK(human.out.find("\n    3       1  PAID           1  1,000  2026-12-02T00:00:00Z\n") != std::string::npos);
 }
+
+TEST_CASE("a version-1 store is refused until init upgrades it; the upgrade keeps every row") {
+    TestShop shop;
+    REQUIRE(shop.checkout({{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 2}}}}}).exit_code == 0);
+    // What version 1 looked like: the pending-outbox index on (next_attempt_at, id).
+    exec_sql(shop.db(),
+             "DROP INDEX platform_outbox_pending_id; CREATE INDEX platform_outbox_pending ON "
+             "platform_outbox(next_attempt_at, id) WHERE status = 'PENDING'; PRAGMA user_version = 1;");
+    const std::string before = query_text(shop.db(), "SELECT group_concat(id || ':' || total) FROM orders");
+
+    const auto refused = shop.run({"orders", "list"});
+    CHECK(refused.exit_code == 74);
+    CHECK(refused.err.find("run `shopctl init`") != std::string::npos);
+
+    const auto upgraded = shop.run({"init"});
+    CHECK(upgraded.exit_code == 0);
+    CHECK(upgraded.out.find("upgraded store") != std::string::npos);
+    CHECK(query_text(shop.db(), "PRAGMA user_version") == "2");
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'platform_outbox_pending'") == "0");
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'platform_outbox_pending_id'") == "1");
+    CHECK(query_text(shop.db(), "SELECT group_concat(id || ':' || total) FROM orders") == before);
+    CHECK(shop.run({"verify"}).exit_code == 0);
+    CHECK(shop.run({"orders", "list"}).exit_code == 0);
+}
