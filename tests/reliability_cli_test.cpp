@@ -2,10 +2,12 @@
 // nothing lost, every invariant holds.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -155,10 +157,32 @@ TEST_CASE("a long batch at --commit-every 1 checkpoints as it goes, so the WAL d
     Child batch({SHOPCTL_BIN, "--db", shop.db(), "batch", fifo, "--commit-every", "1"}, {});
     const int carts = 6000;  // about 12 WAL pages each: past the 40,000-page checkpoint threshold
     {
-        std::ofstream in(fifo);  // opens once the batch does
+        // Never hangs: the write end is opened only once the batch has the FIFO open for
+        // reading, and a batch that died makes write() fail (EPIPE) instead of blocking.
+        struct Guard {
+            int fd = -1;
+            int pid;
+            void (*previous_sigpipe)(int);  // restored: later children must not inherit SIG_IGN
+            ~Guard() {
+                if (fd >= 0) ::close(fd);
+                kill(pid, SIGKILL);
+                signal(SIGPIPE, previous_sigpipe);
+            }
+        } guard{-1, batch.pid(), signal(SIGPIPE, SIG_IGN)};
+        const auto open_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while ((guard.fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 && errno == ENXIO &&
+               std::chrono::steady_clock::now() < open_deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        REQUIRE(guard.fd >= 0);
+        REQUIRE(fcntl(guard.fd, F_SETFL, 0) == 0);  // blocking writes from here on
+        std::string input;
         for (int i = 0; i < carts; ++i)
-            in << json{{"member_id", 1 + i % 8}, {"items", {{{"product_id", 1}, {"quantity", 1}}}}}.dump() << '\n';
-        in.flush();
+            input += json{{"member_id", 1 + i % 8}, {"items", {{{"product_id", 1}, {"quantity", 1}}}}}.dump() + '\n';
+        for (size_t written = 0; written < input.size();) {
+            const ssize_t n = ::write(guard.fd, input.data() + written, input.size() - written);
+            REQUIRE(n > 0);
+            written += static_cast<size_t>(n);
+        }
         // The batch now waits for more input with every order committed; its connection
         // is still open, so nothing has been checkpointed at close yet.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
@@ -166,7 +190,6 @@ TEST_CASE("a long batch at --commit-every 1 checkpoints as it goes, so the WAL d
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         REQUIRE(count_rows(shop.db(), "orders") == carts);
         CHECK(std::filesystem::file_size(shop.db()) > db_bytes_before);  // pages were copied back mid-run
-        kill(batch.pid(), SIGKILL);
     }
     batch.finish();
     CHECK(shop.run({"verify"}).exit_code == 0);
