@@ -141,6 +141,11 @@ void SqliteStore::reset_statements() {
     for (auto& [sql, statement] : statements_) statement->tryReset();
 }
 
+void SqliteStore::commit_transaction() {
+    reset_statements();
+    prepared("COMMIT").exec();
+}
+
 Status SqliteStore::tune_for_bulk() {
     return guarded<Ok>([&]() -> Status {
         db_.exec("PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 40000;");
@@ -161,8 +166,7 @@ Status SqliteStore::commit_group() {
         in_group_ = false;
         if (sqlite3_get_autocommit(db_.getHandle()))
             return Error::StoreError("the group's transaction was rolled back by an earlier error: nothing in it was kept");
-        reset_statements();
-        db_.exec("COMMIT");
+        commit_transaction();
         return Ok{};
     });
 }
@@ -198,8 +202,8 @@ WriteScope::~WriteScope() {
 }
 
 void WriteScope::commit() {
-    if (!in_group_) store_.reset_statements();
-    store_.prepared(in_group_ ? "RELEASE cart" : "COMMIT").exec();
+    if (in_group_) store_.prepared("RELEASE cart").exec();
+    else store_.commit_transaction();
     done_ = true;
 }
 

@@ -82,9 +82,11 @@ private:
         reset_statements();
         return result;
     }
-    // Ends every cached statement's step. Needed before COMMIT too: the WAL
-    // auto-checkpoint that COMMIT triggers gives up while any statement is mid-step.
+    // Ends every cached statement's step.
     void reset_statements();
+    // COMMIT, with every statement ended first: the WAL auto-checkpoint that COMMIT
+    // triggers gives up while any statement of the connection is mid-step.
+    void commit_transaction();
 
     Result<CheckoutSnapshot> load_snapshot(const Cart& cart);
     Result<int64_t> apply_decision(const CheckoutDecision& d, const Cart& cart, const std::string& created_at,

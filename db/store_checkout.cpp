@@ -240,15 +240,15 @@ Result<std::vector<OrderSummary>> SqliteStore::list_orders(const OrderFilter& f)
     return run<std::vector<OrderSummary>>([&]() -> Result<std::vector<OrderSummary>> {
         // Two statements: "(:member IS NULL OR member_id = :member)" would be planned as a
         // scan of every order; a member's orders come from the orders_member index.
-        auto& s = f.member_id
-                      ? prepared("SELECT o.id, o.member_id, o.status, o.total, (SELECT count(*) FROM order_item i "
-                                 "WHERE i.order_id = o.id), o.created_at FROM orders o WHERE o.member_id = :member "
-                                 "AND (:since IS NULL OR o.created_at >= :since) AND (:status IS NULL OR o.status = "
-                                 ":status) ORDER BY o.id DESC LIMIT :limit")
-                      : prepared("SELECT o.id, o.member_id, o.status, o.total, (SELECT count(*) FROM order_item i "
-                                 "WHERE i.order_id = o.id), o.created_at FROM orders o WHERE (:since IS NULL OR "
-                                 "o.created_at >= :since) AND (:status IS NULL OR o.status = :status) "
-                                 "ORDER BY o.id DESC LIMIT :limit");
+#define SHOPCTL_ORDER_SUMMARIES                                                                             \
+    "SELECT o.id, o.member_id, o.status, o.total, (SELECT count(*) FROM order_item i WHERE i.order_id = o.id), " \
+    "o.created_at FROM orders o WHERE "
+#define SHOPCTL_ORDER_FILTERS \
+    "(:since IS NULL OR o.created_at >= :since) AND (:status IS NULL OR o.status = :status) ORDER BY o.id DESC LIMIT :limit"
+        auto& s = f.member_id ? prepared(SHOPCTL_ORDER_SUMMARIES "o.member_id = :member AND " SHOPCTL_ORDER_FILTERS)
+                              : prepared(SHOPCTL_ORDER_SUMMARIES SHOPCTL_ORDER_FILTERS);
+#undef SHOPCTL_ORDER_SUMMARIES
+#undef SHOPCTL_ORDER_FILTERS
         if (f.member_id) s.bind(":member", *f.member_id);
         bind_optional(s, ":since", f.since);
         bind_optional(s, ":status", f.status);
