@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -60,11 +61,30 @@ private:
     Clock::time_point last_{};
 };
 
+// SIGINT/SIGTERM: the first stops reading (the group in hand is committed and
+// printed, then the summary); the second abandons the open group (rolled back).
+volatile std::sig_atomic_t g_signals = 0;
+volatile std::sig_atomic_t g_last_signal = 0;
+
+extern "C" void on_stop_signal(int signal) {
+    g_last_signal = signal;
+    g_signals = g_signals + 1;
+}
+
+void install_stop_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: a blocked read returns EINTR and the loop looks at the flag
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
 int run_batch(const Settings& s, const BatchOptions& o) {
     auto commit_every = parse_int_argument(o.commit_every, "--commit-every", 1, 1'000'000);
     if (!commit_every) return report_error(s, commit_every.error());
-    auto now = service::resolve_now(s);
-    if (!now) return report_error(s, now.error());
+    auto pinned = service::resolve_now(s);
+    if (!pinned) return report_error(s, pinned.error());
     auto platform = service::platform_config(s);
     if (!platform) return report_error(s, platform.error());
     int fd = STDIN_FILENO;
@@ -81,28 +101,55 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     if (!store) return report_error(s, store.error());
 
     if (auto tuned = (*store)->tune_for_bulk(); !tuned) return report_error(s, tuned.error());
+    install_stop_handlers();
     service::OutboxDelivery delivery(**store, *platform);
     const auto start = Clock::now();
-    service::BatchRunner runner(**store, delivery, *now, *commit_every, [](const service::BatchResult& r) {
-        std::cout << r.to_line() << '\n';
-    });
-    LineReader reader(fd);
+    // Without --now every cart reads the clock when it is checked out.
+    const bool clock_pinned = s.now.has_value();
+    const UnixSeconds pinned_now = *pinned;
+    service::BatchRunner runner(
+        **store, delivery,
+        [&]() -> UnixSeconds {
+            if (clock_pinned) return pinned_now;
+            auto t = service::resolve_now(s);
+            return t ? *t : pinned_now;
+        },
+        *commit_every,
+        [](const std::vector<service::BatchResult>& results) {
+            // Committed and synced: printed and flushed now, before any push.
+            for (const auto& r : results) std::cout << r.to_line() << '\n';
+            std::cout.flush();
+        },
+        [] { return g_signals >= 2; });
+    LineReader reader(fd, service::kMaxCartBytes);
     Progress progress(total_bytes);
-    // Before waiting on a slow pipe: commit what we have, so its results go out now.
-    const auto before_wait = [&] {
-        runner.commit();
-        std::cout.flush();
-    };
+    const auto stopping = [] { return g_signals > 0; };
+    // Before waiting on a slow pipe: run the carts in hand, so their results go out now.
+    const auto before_wait = [&] { runner.run_group(!stopping()); };
     std::string line;
     int64_t number = 0;
-    while (reader.next(line, before_wait)) {
+    bool abandoned = false;
+    for (;;) {
+        const auto got = reader.next(line, before_wait, stopping);
+        if (got == LineReader::Got::End) break;
         ++number;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank: skipped, prints nothing
-        runner.add(number, line);
+        if (got == LineReader::Got::TooLong) {
+            runner.add_refused(number, Error::InvalidCart("", "line " + std::to_string(number) + " is longer than " +
+                                                                  std::to_string(service::kMaxCartBytes / (1024 * 1024)) +
+                                                                  " MiB, the most a cart may be"));
+        } else if (line.find_first_not_of(" \t\r") == std::string::npos) {
+            continue;  // blank: skipped, prints nothing
+        } else {
+            runner.add(number, line);
+        }
+        if (runner.group_full() && !runner.run_group(!stopping())) {
+            abandoned = true;
+            break;
+        }
         progress.update(runner.summary().carts, reader.bytes_read());
+        if (stopping()) break;
     }
-    runner.commit();
-    std::cout.flush();
+    if (!abandoned) abandoned = !runner.run_group(!stopping());
     progress.finish();
     if (fd != STDIN_FILENO) ::close(fd);
 
@@ -112,10 +159,18 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     for (const auto& [code, count] : summary.failed_by_code)
         failed += (failed.empty() ? "" : ", ") + code + " " + std::to_string(count);
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.0f", seconds > 0 ? static_cast<double>(summary.ok) / seconds : 0.0);
-    std::cerr << "batch: " << summary.carts << " carts, " << summary.ok << " ok, " << summary.failed() << " failed"
+    std::snprintf(rate, sizeof rate, "%.0f", seconds > 0 ? static_cast<double>(summary.created()) / seconds : 0.0);
+    std::cerr << "batch: " << summary.carts << " carts, " << summary.ok << " ok (" << summary.created() << " new, "
+              << summary.replayed << " replayed), " << summary.failed() << " failed"
               << (failed.empty() ? "" : " (" + failed + ")") << ", " << rate << " orders/s, p50 "
               << summary.latency_percentile_us(0.50) << " us, p99 " << summary.latency_percentile_us(0.99) << " us\n";
+    if (g_signals > 0) {
+        std::cerr << "batch: stopped by signal " << g_last_signal << " after line " << number
+                  << (abandoned ? "; the open group was rolled back, nothing of it was kept"
+                                : "; every printed line is committed")
+                  << "\n";
+        return 128 + g_last_signal;
+    }
     return summary.failed() == 0 ? 0 : 1;
 }
 

@@ -23,20 +23,19 @@ int run_checkout(const Settings& settings, const CheckoutOptions& options, db::C
     if (!now) return report_error(settings, now.error());
     auto platform = service::platform_config(settings);
     if (!platform) return report_error(settings, platform.error());
-    auto text = service::read_input(options.cart_path);
+    auto text = service::read_input(options.cart_path, service::kMaxCartBytes, Error::InvalidCart);
     if (!text) return report_error(settings, text.error());
     auto cart = parse_cart(*text);
     if (!cart) return report_error(settings, cart.error());
     auto store = service::open_store(settings);
     if (!store) return report_error(settings, store.error());
 
-    const bool push = mode == db::CheckoutMode::Order && platform->has_value();
-    auto result = (*store)->checkout(*cart, *now, mode, push);
+    service::OutboxDelivery delivery(**store, *platform);
+    auto result = (*store)->checkout(*cart, *now, mode, delivery.lease_for(1));
     if (!result) return report_error(settings, result.error());
     Receipt& receipt = result->receipt;
     if (result->outbox_id && platform->has_value()) {
-        // After the commit: a failed push leaves the order whole and the row queued.
-        service::OutboxDelivery delivery(**store, *platform);
+        // After the durable commit: a failed push leaves the order whole and the row queued.
         auto state = delivery.deliver(*result->outbox_id, *now, warn);
         if (state) receipt.platform = *state;
         else warn("order " + std::to_string(receipt.order_id.value_or(0)) + " is committed but its platform state could not be recorded: " + state.error().message);

@@ -29,6 +29,7 @@ void add_outbox_command(CommandSetup setup);
 void add_points_command(CommandSetup setup);
 void add_coupons_command(CommandSetup setup);
 void add_products_command(CommandSetup setup);
+void add_stock_command(CommandSetup setup);
 void add_verify_command(CommandSetup setup);
 
 }  // namespace shopctl::cli

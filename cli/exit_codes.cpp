@@ -15,6 +15,7 @@ int exit_code(ErrorCode code) {
         case ErrorCode::IdempotencyConflict: return 18;
         case ErrorCode::OrderNotFound: return 19;
         case ErrorCode::OrderAlreadyCancelled: return 20;
+        case ErrorCode::ReturnExceedsOrder: return 21;
         case ErrorCode::Usage: return 64;
         case ErrorCode::InvalidCart:
         case ErrorCode::InvalidFixture:

@@ -1,4 +1,5 @@
 // `init`: create the store or upgrade its schema; safe to run twice.
+#include <cstdio>
 #include <iostream>
 
 #include "cli/command.h"
@@ -15,9 +16,15 @@ void add_init_command(CommandSetup setup) {
         selected = [](const Settings& s) {
             auto report = db::SqliteStore::init(service::store_options(s));
             if (!report) return report_error(s, report.error());
+            if (report->tightened_from_mode && !s.json) {
+                char mode[8];
+                std::snprintf(mode, sizeof mode, "%04o", *report->tightened_from_mode);
+                std::cout << s.db_path << " was mode " << mode << " (readable by others): now 0600\n";
+            }
             if (s.json) {
                 print_json({{"db", s.db_path}, {"created", report->created}, {"from_version", report->from_version},
-                            {"schema_version", report->to_version}});
+                            {"schema_version", report->to_version},
+                            {"permissions_tightened", report->tightened_from_mode.has_value()}});
             } else if (report->created) {
                 std::cout << "created store " << s.db_path << " (schema version " << report->to_version << ")\n";
             } else if (report->from_version < report->to_version) {

@@ -7,7 +7,7 @@
 
 namespace shopctl::cli {
 
-bool LineReader::fill(const std::function<void()>& before_wait) {
+bool LineReader::fill(const std::function<void()>& before_wait, const std::function<bool()>& stop) {
     if (eof_) return false;
     pollfd p{fd_, POLLIN, 0};
     if (before_wait && poll(&p, 1, 0) == 0) before_wait();
@@ -17,8 +17,9 @@ bool LineReader::fill(const std::function<void()>& before_wait) {
     }
     char chunk[1 << 16];
     for (;;) {
+        if (stop && stop()) return false;
         const ssize_t n = ::read(fd_, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINTR) continue;  // a signal: `stop` decides
         if (n <= 0) {
             eof_ = true;
             return false;
@@ -29,21 +30,38 @@ bool LineReader::fill(const std::function<void()>& before_wait) {
     }
 }
 
-bool LineReader::next(std::string& line, const std::function<void()>& before_wait) {
+LineReader::Got LineReader::next(std::string& line, const std::function<void()>& before_wait,
+                                 const std::function<bool()>& stop) {
+    line.clear();
     for (;;) {
         const size_t nl = buffer_.find('\n', pos_);
         if (nl != std::string::npos) {
-            line.assign(buffer_, pos_, nl - pos_);
+            const bool was_skipping = skipping_;
+            if (!was_skipping && nl - pos_ > max_line_) skipping_ = true;
+            if (!skipping_) line.assign(buffer_, pos_, nl - pos_);
             pos_ = nl + 1;
-            return true;
+            if (skipping_) {
+                skipping_ = false;
+                return Got::TooLong;
+            }
+            return Got::Line;
         }
-        if (!fill(before_wait)) {
+        if (buffer_.size() - pos_ > max_line_) {  // no newline yet and already too long: drop what we have
+            skipping_ = true;
+            pos_ = buffer_.size();
+        }
+        if (!fill(before_wait, stop)) {
+            if (stop && stop()) return Got::End;
+            if (skipping_) {
+                skipping_ = false;
+                return Got::TooLong;
+            }
             if (pos_ < buffer_.size()) {  // a last line without a newline
                 line.assign(buffer_, pos_, std::string::npos);
                 pos_ = buffer_.size();
-                return true;
+                return Got::Line;
             }
-            return false;
+            return Got::End;
         }
     }
 }

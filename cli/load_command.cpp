@@ -19,7 +19,7 @@ void add_load_command(CommandSetup setup) {
         selected = [path](const Settings& s) {
             auto now = service::resolve_now(s);
             if (!now) return report_error(s, now.error());
-            auto text = service::read_input(*path);
+            auto text = service::read_input(*path, service::kMaxDocumentBytes, Error::InvalidFixture);
             if (!text) return report_error(s, text.error());
             auto fixture = parse_fixture(*text);
             if (!fixture) return report_error(s, fixture.error());

@@ -110,6 +110,7 @@ int run(int argc, char** argv) {
     add_points_command(setup);
     add_coupons_command(setup);
     add_products_command(setup);
+    add_stock_command(setup);
     add_outbox_command(setup);
     add_verify_command(setup);
 

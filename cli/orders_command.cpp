@@ -1,4 +1,4 @@
-// `orders list`, `orders show ID`, `orders cancel ID`.
+// `orders list`, `orders show ID`, `orders cancel ID`, `orders return ID PRODUCT_ID:QTY...`.
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "cli/receipt_text.h"
+#include "core/cart.h"
 #include "service/outbox_delivery.h"
 #include "service/views.h"
 
@@ -32,8 +33,9 @@ int run_list(const Settings& s, const ListOptions& o) {
         filter.since = format_timestamp(*t);
     }
     if (!o.status.empty()) {
-        if (o.status != "PAID" && o.status != "CANCELLED")
-            return report_error(s, Error::InvalidInput("--status must be PAID or CANCELLED, got '" + o.status + "'"));
+        if (o.status != "PAID" && o.status != "PARTIALLY_RETURNED" && o.status != "RETURNED" && o.status != "CANCELLED")
+            return report_error(s, Error::InvalidInput("--status must be PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED, got " +
+                                                       quote_user_text(o.status)));
         filter.status = o.status;
     }
     auto limit = parse_int_argument(o.limit, "--limit", 1, 1'000'000);
@@ -71,41 +73,83 @@ int run_show(const Settings& s, const std::string& id_text) {
     return 0;
 }
 
-int run_cancel(const Settings& s, const std::string& id_text) {
-    auto id = parse_int_argument(id_text, "ORDER_ID", 1, kMaxId);
+// "10:2" -> product 10, 2 units. INVALID_INPUT naming the argument otherwise.
+Result<ReturnRequest> parse_return_line(const std::string& text) {
+    const auto colon = text.find(':');
+    const std::string what = "return line " + quote_user_text(text, 60);
+    if (colon == std::string::npos)
+        return Error::InvalidInput(what + " must be PRODUCT_ID:QTY, e.g. 10:2");
+    auto product = parse_int_argument(text.substr(0, colon), what + ": PRODUCT_ID", 1, kMaxId);
+    if (!product) return product.error();
+    auto quantity = parse_int_argument(text.substr(colon + 1), what + ": QTY", 1, kMaxQuantity);
+    if (!quantity) return quantity.error();
+    return ReturnRequest{*product, *quantity};
+}
+
+void print_return_text(const db::ReturnResult& r, const PlatformState& state, bool explain) {
+    const bool cancel = r.payload.value("event", "") == "order.cancelled";
+    std::cout << (r.dry_run ? "Dry run (nothing written): " : "") << "Order " << r.order_id
+              << (cancel ? " cancelled" : " return #" + std::to_string(r.return_no)) << " at " << r.at << " -> "
+              << r.status << '\n';
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& l : r.lines)
+        rows.push_back({std::to_string(l.product_id), l.name, std::to_string(l.quantity),
+                        std::to_string(l.returned_before + l.quantity) + "/" + std::to_string(l.ordered),
+                        format_won(l.refund)});
+    std::cout << render_table({"Product", "Name", "Qty", "Back", "Refund"}, rows, "rlrrr");
+    if (explain)
+        for (const auto& l : r.lines) std::cout << "  product " << l.product_id << ": " << l.explanation << '\n';
+    std::cout << format_won(r.refunded) << " points " << (r.dry_run ? "would be " : "") << "refunded to member "
+              << r.member_id << " (balance " << format_won(r.balance_after) << ")\n";
+    if (!r.coupons_restored.empty() || !r.coupons_kept_used.empty()) {
+        std::string restored, kept;
+        for (auto id : r.coupons_restored) restored += (restored.empty() ? "#" : ", #") + std::to_string(id);
+        for (auto id : r.coupons_kept_used) kept += (kept.empty() ? "#" : ", #") + std::to_string(id);
+        if (!restored.empty()) std::cout << "Coupons back to ISSUED: " << restored << '\n';
+        if (!kept.empty()) std::cout << "Coupons expired since, kept USED: " << kept << '\n';
+    }
+    if (!r.dry_run) std::cout << "Data platform: " << state.status << '\n';
+}
+
+struct ReturnOptions {
+    std::string order_id;
+    std::vector<std::string> lines;
+    bool dry_run = false;
+    bool explain = false;
+};
+
+// `orders return` and `orders cancel` (everything left): one transaction, then the push.
+int run_return(const Settings& s, const ReturnOptions& o, bool cancel) {
+    auto id = parse_int_argument(o.order_id, "ORDER_ID", 1, kMaxId);
     if (!id) return report_error(s, id.error());
+    std::vector<ReturnRequest> requests;
+    for (const auto& text : o.lines) {
+        auto line = parse_return_line(text);
+        if (!line) return report_error(s, line.error());
+        requests.push_back(*line);
+    }
     auto now = service::resolve_now(s);
     if (!now) return report_error(s, now.error());
     auto platform = service::platform_config(s);
     if (!platform) return report_error(s, platform.error());
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
-    auto cancelled = (*store)->cancel_order(*id, *now, platform->has_value());
-    if (!cancelled) return report_error(s, cancelled.error());
     service::OutboxDelivery delivery(**store, *platform);
+    auto done = (*store)->return_order(*id, requests, cancel, *now, o.dry_run ? std::nullopt : delivery.lease_for(1),
+                                       o.dry_run);
+    if (!done) return report_error(s, done.error());
     PlatformState state;
-    if (auto pushed = delivery.deliver(cancelled->outbox_id, *now, warn)) state = *pushed;
-    if (s.json) {
-        print_json(service::cancel_json(*cancelled, state));
-        return 0;
-    }
-    std::cout << "Order " << cancelled->order_id << " cancelled at " << cancelled->cancelled_at << ": "
-              << format_won(cancelled->refunded) << " points refunded to member " << cancelled->member_id
-              << " (balance " << format_won(cancelled->balance_after) << ")\n";
-    std::cout << "Stock returned:";
-    for (const auto& r : cancelled->payload["restocked"])
-        std::cout << " product " << r["product_id"].get<int64_t>() << " +" << r["quantity"].get<int64_t>() << ";";
-    std::cout << "\nCoupons back to ISSUED: " << cancelled->coupons_restored.size()
-              << (cancelled->coupons_kept_used.empty() ? "" : " (expired ones stay USED: " +
-                                                                  std::to_string(cancelled->coupons_kept_used.size()) + ")")
-              << "\nData platform: " << state.status << '\n';
+    if (done->outbox_id)
+        if (auto pushed = delivery.deliver(*done->outbox_id, *now, warn)) state = *pushed;
+    if (s.json) print_json(service::return_json(*done, state, o.explain));
+    else print_return_text(*done, state, o.explain);
     return 0;
 }
 
 }  // namespace
 
 void add_orders_command(CommandSetup setup) {
-    auto* orders = setup.app.add_subcommand("orders", "List, show and cancel orders");
+    auto* orders = setup.app.add_subcommand("orders", "List, show, cancel and return orders");
     orders->require_subcommand(1);
     orders->group("Orders");
     orders->footer("Example:\n  shopctl orders list --member 1 --json\n  shopctl orders show 7\n  shopctl orders cancel 7");
@@ -115,7 +159,7 @@ void add_orders_command(CommandSetup setup) {
     auto lo = std::make_shared<ListOptions>();
     list->add_option("--member", lo->member, "only this member's orders");
     list->add_option("--since", lo->since, "only orders created at or after this RFC 3339 time");
-    list->add_option("--status", lo->status, "PAID or CANCELLED");
+    list->add_option("--status", lo->status, "PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED");
     list->add_option("--limit", lo->limit, "at most this many (default 100)");
     list->footer("Example:\n  shopctl orders list --status PAID --since 2026-11-01T00:00:00Z");
     list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
@@ -127,12 +171,21 @@ void add_orders_command(CommandSetup setup) {
     show->callback([show_id, &selected] { selected = [show_id](const Settings& s) { return run_show(s, *show_id); }; });
 
     auto* cancel = orders->add_subcommand(
-        "cancel", "Cancel an order: stock back, points refunded, still-valid coupons back to ISSUED");
-    auto cancel_id = std::make_shared<std::string>();
-    cancel->add_option("ORDER_ID", *cancel_id, "the order id")->required();
+        "cancel", "Cancel an order: everything not yet returned comes back, points refunded, valid coupons reissued");
+    auto co = std::make_shared<ReturnOptions>();
+    cancel->add_option("ORDER_ID", co->order_id, "the order id")->required();
     cancel->footer("Example:\n  shopctl orders cancel 7 --json");
-    cancel->callback(
-        [cancel_id, &selected] { selected = [cancel_id](const Settings& s) { return run_cancel(s, *cancel_id); }; });
+    cancel->callback([co, &selected] { selected = [co](const Settings& s) { return run_return(s, *co, true); }; });
+
+    auto* ret = orders->add_subcommand(
+        "return", "Take back part of an order: stock back, the exact refund in points, coupons back once whole");
+    auto ro = std::make_shared<ReturnOptions>();
+    ret->add_option("ORDER_ID", ro->order_id, "the order id")->required();
+    ret->add_option("LINES", ro->lines, "what comes back, as PRODUCT_ID:QTY (e.g. 10:2 11:1)")->required();
+    ret->add_flag("--dry-run", ro->dry_run, "print the refund without writing anything");
+    ret->add_flag("--explain", ro->explain, "say how each line's refund was found");
+    ret->footer("Example:\n  shopctl orders return 7 10:1 --dry-run --explain\n  shopctl orders return 7 10:1 11:2 --json");
+    ret->callback([ro, &selected] { selected = [ro](const Settings& s) { return run_return(s, *ro, false); }; });
 }
 
 }  // namespace shopctl::cli

@@ -10,7 +10,8 @@
 namespace shopctl::cli {
 
 int report_error(const service::Settings& settings, const Error& error) {
-    std::cerr << "shopctl: " << code_name(error.code) << ": " << error.message << '\n';
+    // Messages quote user text (keys, keys of carts, paths): never raw terminal escapes.
+    std::cerr << "shopctl: " << code_name(error.code) << ": " << escape_control(error.message, 2000) << '\n';
     if (settings.json) print_json({{"error", error.to_json()}});
     return exit_code(error.code);
 }
@@ -19,7 +20,7 @@ void print_json(const Json& document) {
     std::cout << document.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
-void warn(const std::string& message) { std::cerr << "shopctl: warning: " << message << '\n'; }
+void warn(const std::string& message) { std::cerr << "shopctl: warning: " << escape_control(message, 2000) << '\n'; }
 
 Result<int64_t> parse_int_argument(const std::string& text, const std::string& what, int64_t min, int64_t max) {
     int64_t value = 0;

@@ -17,7 +17,7 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 int run_charge(const Settings& s, const std::string& member_text, const std::string& amount_text) {
     auto member = parse_int_argument(member_text, "MEMBER", 1, kMax);
     if (!member) return report_error(s, member.error());
-    auto amount = parse_int_argument(amount_text, "AMOUNT", 1, kMax);
+    auto amount = parse_int_argument(amount_text, "AMOUNT", 1, kMaxStoredAmount);
     if (!amount) return report_error(s, amount.error());
     auto now = service::resolve_now(s);
     if (!now) return report_error(s, now.error());

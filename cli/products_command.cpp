@@ -1,5 +1,8 @@
-// `products list`: price, stock and sale status.
+// `products list`: price, stock and sale status; `products set`: live price, status
+// and name changes (SPEC.md section 11).
 #include <iostream>
+#include <limits>
+#include <memory>
 
 #include "cli/command.h"
 #include "cli/output.h"
@@ -7,14 +10,67 @@
 
 namespace shopctl::cli {
 
+namespace {
+
+Json product_json(const db::ProductRow& p) {
+    return {{"product_id", p.id}, {"name", p.name}, {"price", p.price}, {"stock", p.stock}, {"status", p.status}};
+}
+
+struct SetOptions {
+    std::string id, price, status, name;
+    bool name_given = false;
+};
+
+int run_set(const Settings& s, const SetOptions& o) {
+    auto id = parse_int_argument(o.id, "PRODUCT_ID", 1, std::numeric_limits<int64_t>::max());
+    if (!id) return report_error(s, id.error());
+    db::ProductChange change;
+    if (!o.price.empty()) {
+        auto price = parse_int_argument(o.price, "--price", 0, kMaxStoredAmount);
+        if (!price) return report_error(s, price.error());
+        change.price = *price;
+    }
+    if (!o.status.empty()) {
+        if (o.status != "ON_SALE" && o.status != "SALE_ENDED")
+            return report_error(s, Error::InvalidInput("--status must be ON_SALE or SALE_ENDED, got " +
+                                                       quote_user_text(o.status)));
+        change.on_sale = o.status == "ON_SALE";
+    }
+    if (o.name_given) {
+        if (o.name.empty() || utf8_length(o.name) > 200)
+            return report_error(s, Error::InvalidInput("--name must be 1 to 200 characters long"));
+        change.name = o.name;
+    }
+    if (!change.price && !change.on_sale && !change.name)
+        return report_error(s, Error::Usage("products set: nothing to change; give --price, --status or --name"));
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto row = (*store)->set_product(*id, change);
+    if (!row) return report_error(s, row.error());
+    if (s.json) print_json(product_json(*row));
+    else std::cout << "product " << row->id << " " << row->name << ": price " << format_won(row->price) << ", stock "
+                   << format_won(row->stock) << ", " << row->status << '\n';
+    return 0;
+}
+
+}  // namespace
+
 void add_products_command(CommandSetup setup) {
-    auto* products = setup.app.add_subcommand("products", "List products");
+    auto* products = setup.app.add_subcommand("products", "List products and change them live");
     products->require_subcommand(1);
     products->group("Store");
     auto* list = products->add_subcommand("list", "List products with price, stock and status");
     list->footer("Example:\n  shopctl products list --json | jq '.products[] | select(.stock == 0)'");
-    products->footer("Example:\n  shopctl products list");
+    products->footer("Example:\n  shopctl products list\n  shopctl products set 10 --price 13000");
+    auto* set = products->add_subcommand("set", "Change a product's price, sale status or name, live");
+    auto so = std::make_shared<SetOptions>();
+    set->add_option("PRODUCT_ID", so->id, "the product id")->required();
+    set->add_option("--price", so->price, "the new price in won");
+    set->add_option("--status", so->status, "ON_SALE or SALE_ENDED");
+    set->add_option("--name", so->name, "the new name")->each([so](const std::string&) { so->name_given = true; });
+    set->footer("Example:\n  shopctl products set 10 --price 13000 --status ON_SALE");
     RunFunction& selected = setup.selected;
+    set->callback([so, &selected] { selected = [so](const Settings& s) { return run_set(s, *so); }; });
     list->callback([&selected] {
         selected = [](const Settings& s) {
             auto store = service::open_store(s);
@@ -23,15 +79,13 @@ void add_products_command(CommandSetup setup) {
             if (!rows) return report_error(s, rows.error());
             if (s.json) {
                 Json list = Json::array();
-                for (const auto& p : *rows)
-                    list.push_back({{"product_id", p.id}, {"name", p.name}, {"price", p.price}, {"stock", p.stock},
-                                    {"status", p.status}});
+                for (const auto& p : *rows) list.push_back(product_json(p));
                 print_json({{"products", list}});
                 return 0;
             }
             std::vector<std::vector<std::string>> table;
             for (const auto& p : *rows)
-                table.push_back({std::to_string(p.id), p.name, format_won(p.price), std::to_string(p.stock), p.status});
+                table.push_back({std::to_string(p.id), p.name, format_won(p.price), format_won(p.stock), p.status});
             std::cout << render_table({"Id", "Name", "Price", "Stock", "Status"}, table, "rlrrl");
             return 0;
         };

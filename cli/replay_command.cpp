@@ -2,6 +2,7 @@
 // JUnit XML with --junit. Exit 0 only if every scenario passed; 65 if any scenario
 // file was itself malformed; 1 if any failed.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -84,9 +85,20 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
     auto files = service::scenario_files(o.paths);
     if (!files) return report_error(s, files.error());
     service::ReplayOptions options;
-    // Only a --db on the command line (not SHOPCTL_DB) puts replays in a file, which is
-    // recreated for every scenario.
-    if (s.db_on_command_line) options.db_path = s.db_path;
+    // Only a --db on the command line (not SHOPCTL_DB) puts replays in a file: a scratch
+    // store that replay creates, rebuilds for every scenario and leaves holding the last
+    // one. It never deletes or overwrites a file it did not create.
+    if (s.db_on_command_line) {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            if (std::filesystem::exists(s.db_path + suffix, ec))
+                return report_error(s, Error::InvalidInput(
+                                           "replay --db " + s.db_path + ": " + s.db_path + suffix +
+                                           " already exists, and replay never overwrites a store it did not create; "
+                                           "name a path that does not exist yet (replay creates it as a scratch store), "
+                                           "or leave --db out to replay in memory"));
+        options.db_path = s.db_path;
+    }
     options.busy_timeout_ms = static_cast<int>(s.busy_timeout_ms);
     options.default_now = *now;
 

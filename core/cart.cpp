@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace shopctl {
 
@@ -14,6 +16,7 @@ Result<std::vector<CartLine>> read_items(const Json& items) {
     if (auto s = expect_array(items, "items", Error::InvalidCart); !s) return s.error();
     if (items.empty()) return Error::InvalidCart("items", "must hold at least one line");
     std::vector<CartLine> merged;
+    std::unordered_map<int64_t, size_t> line_of;
     for (size_t i = 0; i < items.size(); ++i) {
         const std::string path = index_path("items", i);
         const Json& line = items[i];
@@ -28,11 +31,12 @@ Result<std::vector<CartLine>> read_items(const Json& items) {
         auto quantity = read_integer(*qty, field_path(path, "quantity"), 1, kMaxQuantity, Error::InvalidCart);
         if (!quantity) return quantity.error();
 
-        auto same = std::find_if(merged.begin(), merged.end(),
-                                 [&](const CartLine& l) { return l.product_id == *product_id; });
-        if (same == merged.end()) {
+        // A hash of product -> merged line: a cart of a million lines merges in linear time.
+        const auto [slot, first] = line_of.try_emplace(*product_id, merged.size());
+        if (first) {
             merged.push_back({*product_id, *quantity});
         } else {
+            CartLine* same = &merged[slot->second];
             same->quantity += *quantity;  // both <= 1e6: cannot overflow
             if (same->quantity > kMaxQuantity)
                 return Error::InvalidCart(field_path(path, "quantity"),
@@ -47,10 +51,11 @@ Result<std::vector<CartLine>> read_items(const Json& items) {
 Result<std::vector<int64_t>> read_coupons(const Json& coupons) {
     if (auto s = expect_array(coupons, "coupons", Error::InvalidCart); !s) return s.error();
     std::vector<int64_t> ids;
+    std::unordered_set<int64_t> seen;
     for (size_t i = 0; i < coupons.size(); ++i) {
         auto id = read_integer(coupons[i], index_path("coupons", i), kMinId, kMaxId, Error::InvalidCart);
         if (!id) return id.error();
-        if (std::find(ids.begin(), ids.end(), *id) != ids.end())
+        if (!seen.insert(*id).second)
             return Error::InvalidCart(index_path("coupons", i), "coupon " + std::to_string(*id) + " is listed twice");
         ids.push_back(*id);
     }

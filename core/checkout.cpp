@@ -109,13 +109,15 @@ Result<CheckoutDecision> decide_checkout(const Cart& cart, const CheckoutSnapsho
         if (!p.on_sale) return Error::ProductSaleEnded(line.product_id);
         const int64_t stock = p.stock.value_or(0);
         if (stock < line.quantity) return Error::OutOfStock(line.product_id, line.quantity, stock);
+        // Every stored amount stays within 10^15 won (SPEC.md section 11).
         auto line_total = checked_mul(*p.price, line.quantity);
-        if (!line_total)
+        if (!line_total || *line_total > kMaxStoredAmount)
             return Error::InvalidCart("items", "product " + std::to_string(line.product_id) + ": " +
                                                    std::to_string(*p.price) + " x " + std::to_string(line.quantity) +
-                                                   " overflows");
+                                                   " overflows the largest amount kept (10^15 won)");
         auto subtotal = checked_add(d.subtotal, *line_total);
-        if (!subtotal) return Error::InvalidCart("items", "the subtotal overflows");
+        if (!subtotal || *subtotal > kMaxStoredAmount)
+            return Error::InvalidCart("items", "the subtotal overflows the largest amount kept (10^15 won)");
         d.subtotal = *subtotal;
         priced.push_back({line.product_id, *line_total});
         d.lines.push_back({line.product_id, p.name, line.quantity, *p.price, *line_total, std::nullopt, 0, *line_total});

@@ -15,6 +15,7 @@ std::string_view code_name(ErrorCode code) {
         case ErrorCode::IdempotencyConflict: return "IDEMPOTENCY_CONFLICT";
         case ErrorCode::OrderNotFound: return "ORDER_NOT_FOUND";
         case ErrorCode::OrderAlreadyCancelled: return "ORDER_ALREADY_CANCELLED";
+        case ErrorCode::ReturnExceedsOrder: return "RETURN_EXCEEDS_ORDER";
         case ErrorCode::Usage: return "USAGE";
         case ErrorCode::InvalidCart: return "INVALID_CART";
         case ErrorCode::InvalidFixture: return "INVALID_FIXTURE";
@@ -70,16 +71,28 @@ Error Error::PriceChanged(int64_t expected, int64_t actual) {
                 "expected_total is " + num(expected) + " but the total is now " + num(actual),
                 {{"expected_total", expected}, {"total", actual}});
 }
-Error Error::IdempotencyConflict(const std::string& key, int64_t order_id) {
+Error Error::IdempotencyConflict(const std::string& key) {
+    // The order that holds the key may be another member's: its id is not ours to show.
     return make(ErrorCode::IdempotencyConflict,
-                "idempotency_key '" + key + "' was already used by order " + num(order_id) + " for a different cart",
-                {{"idempotency_key", key}, {"order_id", order_id}});
+                "idempotency_key '" + key + "' is already taken by a different cart", {{"idempotency_key", key}});
 }
 Error Error::OrderNotFound(int64_t id) {
     return make(ErrorCode::OrderNotFound, "order " + num(id) + " does not exist", {{"order_id", id}});
 }
 Error Error::OrderAlreadyCancelled(int64_t id) {
     return make(ErrorCode::OrderAlreadyCancelled, "order " + num(id) + " is already cancelled", {{"order_id", id}});
+}
+Error Error::OrderFullyReturned(int64_t id) {
+    return make(ErrorCode::OrderAlreadyCancelled, "order " + num(id) + " is already fully returned: nothing is left to give back",
+                {{"order_id", id}});
+}
+Error Error::ReturnExceedsOrder(int64_t order_id, int64_t product_id, int64_t requested, int64_t returnable) {
+    return make(ErrorCode::ReturnExceedsOrder,
+                returnable == 0 && requested > 0
+                    ? "order " + num(order_id) + " has nothing of product " + num(product_id) + " left to return"
+                    : "order " + num(order_id) + ": " + num(requested) + " of product " + num(product_id) +
+                          " asked back, " + num(returnable) + " left to return",
+                {{"order_id", order_id}, {"product_id", product_id}, {"requested", requested}, {"returnable", returnable}});
 }
 Error Error::Usage(const std::string& m) { return make(ErrorCode::Usage, m); }
 Error Error::InvalidCart(const std::string& field, const std::string& m) {

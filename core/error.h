@@ -23,6 +23,7 @@ enum class ErrorCode {
     IdempotencyConflict,
     OrderNotFound,
     OrderAlreadyCancelled,
+    ReturnExceedsOrder,
     Usage,
     InvalidCart,
     InvalidFixture,
@@ -52,9 +53,11 @@ struct Error {
     static Error CouponNotApplicable(int64_t coupon_issue_id, const std::string& why);
     static Error InsufficientPoints(int64_t balance, int64_t total);
     static Error PriceChanged(int64_t expected, int64_t actual);
-    static Error IdempotencyConflict(const std::string& key, int64_t order_id);
+    static Error IdempotencyConflict(const std::string& key);
     static Error OrderNotFound(int64_t order_id);
     static Error OrderAlreadyCancelled(int64_t order_id);
+    static Error OrderFullyReturned(int64_t order_id);  // ORDER_ALREADY_CANCELLED: nothing is left to give back
+    static Error ReturnExceedsOrder(int64_t order_id, int64_t product_id, int64_t requested, int64_t returnable);
     static Error Usage(const std::string& message);
     static Error InvalidCart(const std::string& field, const std::string& message);
     static Error InvalidFixture(const std::string& field, const std::string& message);

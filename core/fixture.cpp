@@ -82,7 +82,7 @@ Result<FixtureMember> read_member(const Json& o, const std::string& path) {
     if (!id) return id.error();
     auto name = required_name(o, path);
     if (!name) return name.error();
-    auto points = optional_int(o, "points", path, 0, kMax);
+    auto points = optional_int(o, "points", path, 0, kMaxStoredAmount);
     if (!points) return points.error();
     return FixtureMember{*id, *name, *points};
 }
@@ -93,9 +93,9 @@ Result<FixtureProduct> read_product(const Json& o, const std::string& path) {
     if (!id) return id.error();
     auto name = required_name(o, path);
     if (!name) return name.error();
-    auto price = required_int(o, "price", path, 0, kMax);
+    auto price = required_int(o, "price", path, 0, kMaxStoredAmount);
     if (!price) return price.error();
-    auto stock = required_int(o, "stock", path, 0, kMax);
+    auto stock = required_int(o, "stock", path, 0, kMaxStoredAmount);
     if (!stock) return stock.error();
     auto status = enum_field(o, "status", path, {"ON_SALE", "SALE_ENDED"}, "ON_SALE");
     if (!status) return status.error();
@@ -129,13 +129,13 @@ Result<Coupon> read_coupon(const Json& o, const std::string& path) {
     auto type = enum_field(o, "discount_type", path, {"FIXED", "PERCENT"}, std::nullopt);
     if (!type) return type.error();
     c.discount_type = *type == "FIXED" ? DiscountType::Fixed : DiscountType::Percent;
-    auto value = required_int(o, "discount_value", path, 0, c.discount_type == DiscountType::Percent ? 100 : kMax);
+    auto value = required_int(o, "discount_value", path, 0, c.discount_type == DiscountType::Percent ? 100 : kMaxStoredAmount);
     if (!value) return value.error();
     c.discount_value = *value;
-    auto max_discount = optional_int(o, "max_discount", path, 0, kMax);
+    auto max_discount = optional_int(o, "max_discount", path, 0, kMaxStoredAmount);
     if (!max_discount) return max_discount.error();
     c.max_discount = *max_discount;
-    auto min = optional_int(o, "min_order_amount", path, 0, kMax);
+    auto min = optional_int(o, "min_order_amount", path, 0, kMaxStoredAmount);
     if (!min) return min.error();
     c.min_order_amount = min->value_or(0);
     auto from = read_optional_timestamp(o, "valid_from", path, kErr);

@@ -1,17 +1,85 @@
 #include "core/json_reader.h"
 
+#include <cstdio>
 #include <limits>
+#include <unordered_set>
+#include <vector>
 
 namespace shopctl {
 
+namespace {
+
+// Thrown from the parser's callback to stop at the first bound broken.
+struct InputBoundBroken {
+    std::string message;
+};
+
+// One open object or array while parsing: the keys seen so far, for duplicates.
+struct OpenValue {
+    bool object = false;
+    std::unordered_set<std::string> keys;
+};
+
+}  // namespace
+
+std::string escape_control(std::string_view text, size_t max_bytes) {
+    std::string out;
+    size_t shown = 0;
+    for (unsigned char c : text) {
+        if (shown++ == max_bytes) {
+            out += "...";
+            break;
+        }
+        if (c < 0x20 || c == 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+            out += escaped;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::string quote_user_text(std::string_view text, size_t max_bytes) {
+    return "'" + escape_control(text, max_bytes) + "'";
+}
+
 Result<Json> parse_json_text(std::string_view text, ErrorMaker make_error, const std::string& what) {
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        return make_error("", what + " holds a NUL byte at offset " + std::to_string(nul) + ": it is not JSON text");
+    std::vector<OpenValue> open;
+    const auto bound = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) -> bool {
+        switch (event) {
+            case Json::parse_event_t::object_start:
+            case Json::parse_event_t::array_start:
+                if (open.size() >= kMaxJsonDepth)
+                    throw InputBoundBroken{what + " nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+                open.push_back({event == Json::parse_event_t::object_start, {}});
+                break;
+            case Json::parse_event_t::object_end:
+            case Json::parse_event_t::array_end:
+                if (!open.empty()) open.pop_back();
+                break;
+            case Json::parse_event_t::key:
+                if (!open.empty() && !open.back().keys.insert(parsed.get<std::string>()).second)
+                    throw InputBoundBroken{what + " gives the key " + quote_user_text(parsed.get<std::string>()) +
+                                           " twice in one object"};
+                break;
+            default:
+                break;
+        }
+        return true;
+    };
     try {
-        return Json::parse(text.begin(), text.end());
+        return Json::parse(text.begin(), text.end(), bound);
+    } catch (const InputBoundBroken& e) {
+        return make_error("", e.message);
     } catch (const Json::exception& e) {
         // nlohmann prefixes "[json.exception.parse_error.101] "; the rest names line and column.
         std::string message = e.what();
         if (const auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
-        return make_error("", what + " is not valid JSON: " + message);
+        return make_error("", what + " is not valid JSON: " + escape_control(message, 300));
     }
 }
 

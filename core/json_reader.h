@@ -19,8 +19,18 @@ namespace shopctl {
 using Json = nlohmann::ordered_json;
 using ErrorMaker = Error (*)(const std::string& field, const std::string& message);
 
-// Parses text as JSON; a syntax error names the line and column.
+// Deepest nesting of objects and arrays accepted in any input (SPEC.md section 3).
+inline constexpr size_t kMaxJsonDepth = 64;
+
+// Parses text as JSON; a syntax error names the line and column. Bounded input: a NUL
+// byte, nesting deeper than kMaxJsonDepth or a key given twice in one object is refused
+// before anything deeper is built.
 Result<Json> parse_json_text(std::string_view text, ErrorMaker make_error, const std::string& what);
+
+// User text fit for a one-line message: control characters (terminal escapes
+// included) as \xNN, cut after max_bytes. quote_user_text adds single quotes.
+std::string escape_control(std::string_view text, size_t max_bytes = 200);
+std::string quote_user_text(std::string_view text, size_t max_bytes = 200);
 
 // Joins a path and a key: "items[1]" + "quantity" -> "items[1].quantity".
 std::string field_path(const std::string& parent, std::string_view key);

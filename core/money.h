@@ -11,6 +11,10 @@ namespace shopctl {
 
 using Won = int64_t;
 
+// The largest amount, balance or quantity the store keeps (SPEC.md section 11): far
+// enough below int64 that no sum of two stored values can overflow, in C++ or in SQL.
+inline constexpr Won kMaxStoredAmount = 1'000'000'000'000'000;
+
 // a + b, or nullopt on overflow.
 inline std::optional<Won> checked_add(Won a, Won b) {
     Won r;

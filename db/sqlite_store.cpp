@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/refund.h"
+#include "db/sqlite_durability.h"
 #include "schema_sql.h"
 
 namespace shopctl::db {
@@ -47,23 +49,65 @@ void configure_library() {
 }
 
 void configure_connection(SQLite::Database& db) {
-    // WAL is persistent (set by init); these are per connection. NORMAL in WAL mode
-    // survives a killed process; a power cut may lose the last commits, never corrupt.
+    // WAL is persistent (set by init); these are per connection. synchronous (FULL)
+    // makes every COMMIT fsync the WAL before shopctl prints or pushes anything.
     // Temporary b-trees and statement journals stay in memory: they are small, and a
     // temp file costs a write() per page.
-    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;");
+    db.exec(std::string("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA synchronous = ") +
+            kSqliteSynchronous + ";");
 }
 
-void apply_schema(SQLite::Database& db) {
+// Version 3 keeps per-line returns: a store's orders cancelled before it are marked
+// wholly returned, each line refunded its net (its share of the order discount off).
+void backfill_cancelled_orders(SQLite::Database& db) {
+    SQLite::Statement orders(db, "SELECT id, order_discount FROM orders WHERE status = 'CANCELLED'");
+    SQLite::Statement items(db, "SELECT line_no, product_id, amount FROM order_item WHERE order_id = ? ORDER BY line_no");
+    SQLite::Statement mark(db, "UPDATE order_item SET returned_quantity = quantity, refunded = ? "
+                               "WHERE order_id = ? AND line_no = ?");
+    while (orders.executeStep()) {
+        const int64_t order_id = orders.getColumn(0).getInt64();
+        std::vector<int64_t> line_numbers;
+        std::vector<RefundLine> lines;
+        items.bind(1, order_id);
+        while (items.executeStep()) {
+            line_numbers.push_back(items.getColumn(0).getInt64());
+            lines.push_back({items.getColumn(1).getInt64(), items.getColumn(2).getInt64()});
+        }
+        items.reset();
+        const auto nets = line_nets(lines, orders.getColumn(1).getInt64());
+        for (size_t i = 0; i < lines.size(); ++i) {
+            mark.bind(1, nets[i]);
+            mark.bind(2, order_id);
+            mark.bind(3, line_numbers[i]);
+            mark.exec();
+            mark.reset();
+        }
+    }
+}
+
+// Creates the schema, or upgrades a store of an older version, in one transaction.
+void apply_schema(SQLite::Database& db, int from_version) {
+    const bool migrate = from_version > 0 && from_version < 3;
+    if (migrate) db.exec("PRAGMA foreign_keys = OFF");  // tables are rebuilt; not allowed inside the transaction
     db.exec("BEGIN IMMEDIATE");
     try {
+        if (migrate) {
+            db.exec(kMigrateV3Sql);
+            backfill_cancelled_orders(db);
+        }
         db.exec(kSchemaSql);
+        if (migrate) {
+            SQLite::Statement check(db, "PRAGMA foreign_key_check");
+            if (check.executeStep()) throw SQLite::Exception("the upgrade would break a foreign key", SQLITE_CONSTRAINT);
+        }
         db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
         db.exec("COMMIT");
     } catch (...) {
         db.exec("ROLLBACK");
+        if (migrate) db.exec("PRAGMA foreign_keys = ON");
         throw;
     }
+    if (migrate) db.exec("PRAGMA foreign_keys = ON");
 }
 
 }  // namespace
@@ -100,6 +144,12 @@ Result<InitReport> SqliteStore::init(const StoreOptions& options) {
         if (fd < 0) return Error::StoreError("cannot create '" + options.path + "': " + std::strerror(errno));
         ::close(fd);
         report.created = true;
+    } else if (struct stat st; !is_memory(options.path) && ::stat(options.path.c_str(), &st) == 0 && (st.st_mode & 077)) {
+        // An existing store readable by others (made by another tool, or copied): owner only.
+        if (::chmod(options.path.c_str(), 0600) != 0)
+            return Error::StoreError("'" + options.path + "' can be read by other users and cannot be made private: " +
+                                     std::strerror(errno));
+        report.tightened_from_mode = static_cast<unsigned>(st.st_mode & 0777);
     }
     configure_library();
     return guarded<InitReport>([&]() -> Result<InitReport> {
@@ -110,7 +160,7 @@ Result<InitReport> SqliteStore::init(const StoreOptions& options) {
                                      std::to_string(report.from_version) + ", newer than this shopctl knows");
         if (!is_memory(options.path)) db.exec("PRAGMA journal_mode = WAL");
         configure_connection(db);
-        if (report.from_version < kSchemaVersion) apply_schema(db);
+        if (report.from_version < kSchemaVersion) apply_schema(db, report.from_version);
         report.to_version = kSchemaVersion;
         return report;
     });
@@ -121,7 +171,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::in_memory() {
     return guarded<std::unique_ptr<SqliteStore>>([&]() -> Result<std::unique_ptr<SqliteStore>> {
         SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
         configure_connection(db);
-        apply_schema(db);
+        apply_schema(db, 0);
         return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
     });
 }

@@ -14,8 +14,7 @@
 
 namespace shopctl::db {
 
-inline constexpr int kSchemaVersion = 2;
-inline constexpr int64_t kClaimSeconds = 60;  // how long a sender holds an outbox row it is pushing
+inline constexpr int kSchemaVersion = 3;
 
 struct StoreOptions {
     std::string path = "shop.db";  // ":memory:" for a private in-memory store
@@ -26,6 +25,7 @@ struct InitReport {
     bool created = false;
     int from_version = 0;
     int to_version = kSchemaVersion;
+    std::optional<unsigned> tightened_from_mode;  // an existing file others could read, now 0600
 };
 
 class SqliteStore final : public Store {
@@ -39,11 +39,13 @@ public:
     static Result<std::unique_ptr<SqliteStore>> in_memory();
 
     Result<LoadCounts> load_fixture(const Fixture& fixture, UnixSeconds now) override;
-    Result<CheckoutResult> checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode, bool claim_outbox) override;
+    Result<CheckoutResult> checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
+                                    const std::optional<OutboxLease>& lease) override;
     Status begin_group() override;
     Status commit_group() override;
     Status rollback_group() override;
-    Result<CancelResult> cancel_order(int64_t order_id, UnixSeconds now, bool claim_outbox) override;
+    Result<ReturnResult> return_order(int64_t order_id, const std::vector<ReturnRequest>& requests, bool cancel,
+                                      UnixSeconds now, const std::optional<OutboxLease>& lease, bool dry_run) override;
     Result<Receipt> order_receipt(int64_t order_id) override;
     Result<std::vector<OrderSummary>> list_orders(const OrderFilter& filter) override;
     Result<MemberPoints> charge_points(int64_t member_id, Won amount, UnixSeconds now) override;
@@ -51,11 +53,17 @@ public:
     Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) override;
     Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) override;
     Result<std::vector<ProductRow>> list_products() override;
+    Result<ProductRow> set_product(int64_t product_id, const ProductChange& change) override;
+    Result<ProductRow> add_stock(int64_t product_id, int64_t delta) override;
     Result<std::vector<OutboxRow>> list_outbox(const std::optional<std::string>& status) override;
-    Result<std::vector<OutboxRow>> claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id, int64_t limit) override;
-    Status mark_outbox_sent(int64_t outbox_id, UnixSeconds now) override;
+    Result<std::vector<OutboxRow>> claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id, int64_t limit,
+                                                const OutboxLease& lease, UnixSeconds real_now) override;
+    Result<std::vector<OutboxRow>> claim_outbox_rows(const std::vector<int64_t>& ids, const OutboxLease& lease,
+                                                     UnixSeconds real_now) override;
+    Status release_outbox(const std::string& token) override;
+    Result<bool> mark_outbox_sent(int64_t outbox_id, UnixSeconds now, const std::string& token) override;
     Result<OutboxRow> mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
-                                         double jitter) override;
+                                         double jitter, const std::string& token) override;
     Result<OutboxRow> retry_outbox(int64_t outbox_id, UnixSeconds now) override;
     Result<OutboxRow> outbox_row(int64_t outbox_id) override;
     Result<std::vector<Violation>> verify() override;
@@ -90,16 +98,17 @@ private:
 
     Result<CheckoutSnapshot> load_snapshot(const Cart& cart);
     Result<int64_t> apply_decision(const CheckoutDecision& d, const Cart& cart, const std::string& created_at,
-                                   bool claim_outbox, UnixSeconds now, Receipt& receipt);
+                                   const std::optional<OutboxLease>& lease, UnixSeconds now, Receipt& receipt);
     Result<std::optional<Receipt>> replay_or_conflict(const Cart& cart);
     Result<Receipt> read_receipt(int64_t order_id);
     std::optional<MemberInfo> find_member(int64_t member_id);
-    // Writes an outbox row (PENDING, due now); `claim` holds it for this process's push.
-    int64_t add_outbox_row(int64_t order_id, const char* event, const std::string& payload, UnixSeconds now,
-                           bool claim);
+    // Writes an outbox row (PENDING, due now); `lease` holds it for this process's push.
+    int64_t add_outbox_row(int64_t order_id, const char* event, int64_t event_no, const std::string& payload,
+                           UnixSeconds now, const std::optional<OutboxLease>& lease);
     void add_point_history(int64_t member_id, std::optional<int64_t> order_id, Won delta, Won balance_after,
                            const char* reason, const std::string& at);
     OutboxRow read_outbox_row(SQLite::Statement& s);
+    Result<ProductRow> product_row(int64_t product_id);
 
     SQLite::Database db_;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;

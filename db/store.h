@@ -12,6 +12,7 @@
 
 #include "core/cart.h"
 #include "core/fixture.h"
+#include "core/order_return.h"
 #include "core/receipt.h"
 #include "core/result.h"
 #include "core/timestamp.h"
@@ -20,22 +21,36 @@ namespace shopctl::db {
 
 enum class CheckoutMode { Order, Quote };
 
+// A sender's hold on outbox rows while it pushes them: only the holder of `token` may
+// mark a row sent or failed, and the hold ends at `until` by the real clock (never
+// --now), set to cover the pushes it was taken for.
+struct OutboxLease {
+    std::string token;
+    UnixSeconds until = 0;
+};
+
 struct CheckoutResult {
     Receipt receipt;
     std::optional<int64_t> outbox_id;  // the order.paid row to push (none for quotes and replays)
 };
 
-struct CancelResult {
+// A return (or a cancel: everything left at once), as decided and applied.
+struct ReturnResult {
     int64_t order_id = 0;
     int64_t member_id = 0;
-    Won refunded = 0;
+    std::string status;        // the order's status after
+    int64_t return_no = 0;     // n of this order.returned event; 0 for a cancel
+    std::vector<ReturnedLine> lines;
+    Won refunded = 0;          // points given back this time
     Won balance_after = 0;
     std::vector<int64_t> coupons_restored;
     std::vector<int64_t> coupons_kept_used;  // expired since: they stay USED
-    int64_t outbox_id = 0;
-    std::string cancelled_at;
-    Json payload;
+    std::optional<int64_t> outbox_id;        // none for a dry run
+    std::string at;
+    bool dry_run = false;
+    Json payload;              // the outbox event
 };
+using CancelResult = ReturnResult;
 
 struct OrderFilter {
     std::optional<int64_t> member_id;
@@ -82,6 +97,13 @@ struct ProductRow {
     std::string status;
 };
 
+// What `products set` changes; nullopt: left as it is.
+struct ProductChange {
+    std::optional<Won> price;
+    std::optional<bool> on_sale;
+    std::optional<std::string> name;
+};
+
 struct OutboxRow {
     int64_t id = 0;
     int64_t order_id = 0;
@@ -93,6 +115,7 @@ struct OutboxRow {
     std::optional<std::string> next_attempt_at;
     std::optional<std::string> sent_at;
     std::string created_at;
+    int64_t event_no = 0;  // n of an order.returned event
 };
 
 struct Violation {
@@ -111,10 +134,10 @@ public:
     virtual Result<LoadCounts> load_fixture(const Fixture& fixture, UnixSeconds now) = 0;
 
     // SPEC.md section 4 in one transaction (or, inside a group, one savepoint).
-    // `claim_outbox` marks the new outbox row as held by this process, so a
-    // concurrent `outbox flush` leaves it to the push that follows the commit.
+    // `lease` holds the new outbox row for this process, so a concurrent
+    // `outbox flush` leaves it to the push that follows the commit.
     virtual Result<CheckoutResult> checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
-                                            bool claim_outbox) = 0;
+                                            const std::optional<OutboxLease>& lease) = 0;
 
     // Group commit for batches: checkouts between begin_group and commit_group share
     // one transaction, each in its own savepoint.
@@ -122,7 +145,11 @@ public:
     virtual Status commit_group() = 0;
     virtual Status rollback_group() = 0;
 
-    virtual Result<CancelResult> cancel_order(int64_t order_id, UnixSeconds now, bool claim_outbox) = 0;
+    // SPEC.md section 11 in one transaction: gives back `requests` of the order (with
+    // `cancel`, everything left, status CANCELLED). A dry run decides and rolls back.
+    virtual Result<ReturnResult> return_order(int64_t order_id, const std::vector<ReturnRequest>& requests, bool cancel,
+                                              UnixSeconds now, const std::optional<OutboxLease>& lease,
+                                              bool dry_run) = 0;
     virtual Result<Receipt> order_receipt(int64_t order_id) = 0;
     virtual Result<std::vector<OrderSummary>> list_orders(const OrderFilter& filter) = 0;
 
@@ -131,17 +158,31 @@ public:
     virtual Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) = 0;
     virtual Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) = 0;
     virtual Result<std::vector<ProductRow>> list_products() = 0;
+    // Live catalog changes (SPEC.md section 11), each one short transaction.
+    // PRODUCT_NOT_FOUND for an unknown product.
+    virtual Result<ProductRow> set_product(int64_t product_id, const ProductChange& change) = 0;
+    // A relative change: OUT_OF_STOCK below zero, INVALID_INPUT past 10^15; nothing changes then.
+    virtual Result<ProductRow> add_stock(int64_t product_id, int64_t delta) = 0;
 
     // The outbox (SPEC.md section 7).
     virtual Result<std::vector<OutboxRow>> list_outbox(const std::optional<std::string>& status) = 0;
-    // Claims up to `limit` PENDING rows with id > after_id, due at `now` (all
-    // PENDING rows with `ignore_schedule`), oldest first, that no other sender holds.
-    virtual Result<std::vector<OutboxRow>> claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id, int64_t limit) = 0;
-    virtual Status mark_outbox_sent(int64_t outbox_id, UnixSeconds now) = 0;
-    // One more failed attempt: PENDING with a later next_attempt_at, or DEAD after
-    // the last allowed attempt. Returns the row as it now is.
+    // Claims for `lease` up to `limit` PENDING rows with id > after_id, due at `now`
+    // (all PENDING rows with `ignore_schedule`), oldest first, that no live lease holds
+    // at `real_now`.
+    virtual Result<std::vector<OutboxRow>> claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id,
+                                                        int64_t limit, const OutboxLease& lease, UnixSeconds real_now) = 0;
+    // Claims for `lease` those of `ids` that are PENDING and held by no live lease.
+    virtual Result<std::vector<OutboxRow>> claim_outbox_rows(const std::vector<int64_t>& ids, const OutboxLease& lease,
+                                                             UnixSeconds real_now) = 0;
+    // Lets go of the PENDING rows `token` holds (a sender whose lease ran short).
+    virtual Status release_outbox(const std::string& token) = 0;
+    // SENT, if `token` still holds the row; false when its lease was lost (then
+    // another sender has the row, and nothing is written).
+    virtual Result<bool> mark_outbox_sent(int64_t outbox_id, UnixSeconds now, const std::string& token) = 0;
+    // One more failed attempt, if `token` still holds the row: PENDING with a later
+    // next_attempt_at, or DEAD after the last allowed attempt. Returns the row as it now is.
     virtual Result<OutboxRow> mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
-                                                 double jitter) = 0;
+                                                 double jitter, const std::string& token) = 0;
     virtual Result<OutboxRow> retry_outbox(int64_t outbox_id, UnixSeconds now) = 0;
     virtual Result<OutboxRow> outbox_row(int64_t outbox_id) = 0;
 

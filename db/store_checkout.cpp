@@ -66,7 +66,7 @@ Result<std::optional<Receipt>> SqliteStore::replay_or_conflict(const Cart& cart)
     if (!s.executeStep()) return std::optional<Receipt>();
     const int64_t order_id = s.getColumn(0).getInt64();
     if (s.getColumn(1).getString() != cart.fingerprint())
-        return Error::IdempotencyConflict(*cart.idempotency_key, order_id);
+        return Error::IdempotencyConflict(*cart.idempotency_key);
     auto receipt = read_receipt(order_id);
     if (!receipt) return receipt.error();
     receipt->replayed = true;
@@ -88,7 +88,8 @@ void SqliteStore::add_point_history(int64_t member_id, std::optional<int64_t> or
 }
 
 Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
-                                            const std::string& created_at, bool claim_outbox, UnixSeconds now,
+                                            const std::string& created_at, const std::optional<OutboxLease>& lease,
+                                            UnixSeconds now,
                                             Receipt& receipt) {
     for (const DecidedLine& line : d.lines) {
         auto& s = prepared(
@@ -158,10 +159,11 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
 
     receipt.order_id = order_id;
     // The payload leaves the platform block out: it is not known yet.
-    return add_outbox_row(order_id, "order.paid", receipt.to_json_text(), now, claim_outbox);
+    return add_outbox_row(order_id, "order.paid", 0, receipt.to_json_text(), now, lease);
 }
 
-Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode, bool claim_outbox) {
+Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
+                                             const std::optional<OutboxLease>& lease) {
     return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
         WriteScope scope(*this);
         auto replay = replay_or_conflict(cart);
@@ -177,7 +179,7 @@ Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, 
         const bool quote = mode == CheckoutMode::Quote;
         Receipt receipt = Receipt::from_decision(*decision, std::nullopt, quote ? "QUOTE" : "PAID", created_at,
                                                  cart.idempotency_key);
-        auto outbox_id = apply_decision(*decision, cart, created_at, claim_outbox && !quote, now, receipt);
+        auto outbox_id = apply_decision(*decision, cart, created_at, quote ? std::nullopt : lease, now, receipt);
         if (!outbox_id) return outbox_id.error();
         if (quote) {
             receipt.order_id.reset();
@@ -261,77 +263,140 @@ Result<std::vector<OrderSummary>> SqliteStore::list_orders(const OrderFilter& f)
     });
 }
 
-Result<CancelResult> SqliteStore::cancel_order(int64_t order_id, UnixSeconds now, bool claim_outbox) {
-    return run<CancelResult>([&]() -> Result<CancelResult> {
+Result<ReturnResult> SqliteStore::return_order(int64_t order_id, const std::vector<ReturnRequest>& requests,
+                                               bool cancel, UnixSeconds now, const std::optional<OutboxLease>& lease,
+                                               bool dry_run) {
+    return run<ReturnResult>([&]() -> Result<ReturnResult> {
         WriteScope scope(*this);
-        auto& o = prepared("SELECT member_id, status, total FROM orders WHERE id = :id");
+        auto& o = prepared(
+            "SELECT member_id, status, total, order_discount, order_coupon_issue_id, returns FROM orders WHERE id = :id");
         o.bind(":id", order_id);
         if (!o.executeStep()) return Error::OrderNotFound(order_id);
-        CancelResult r;
+        OrderState order;
+        order.order_id = order_id;
+        order.member_id = o.getColumn(0).getInt64();
+        order.status = o.getColumn(1).getString();
+        order.total = o.getColumn(2).getInt64();
+        order.order_discount = o.getColumn(3).getInt64();
+        order.order_coupon_issue_id = optional_int(o, 4);
+        const int64_t returns_before = o.getColumn(5).getInt64();
+        o.reset();
+        auto& items = prepared(
+            "SELECT product_id, name, quantity, amount, returned_quantity, refunded, coupon_issue_id "
+            "FROM order_item WHERE order_id = :id ORDER BY line_no");
+        items.bind(":id", order_id);
+        while (items.executeStep())
+            order.lines.push_back({items.getColumn(0).getInt64(), items.getColumn(1).getString(),
+                                   items.getColumn(2).getInt64(), items.getColumn(3).getInt64(),
+                                   items.getColumn(4).getInt64(), items.getColumn(5).getInt64(), optional_int(items, 6)});
+        items.reset();
+        auto decided = decide_return(order, requests, cancel);
+        if (!decided) return decided.error();
+
+        ReturnResult r;
         r.order_id = order_id;
-        r.member_id = o.getColumn(0).getInt64();
-        if (o.getColumn(1).getString() == "CANCELLED") return Error::OrderAlreadyCancelled(order_id);
-        r.refunded = o.getColumn(2).getInt64();
-        r.cancelled_at = format_timestamp(now);
+        r.member_id = order.member_id;
+        r.status = decided->status;
+        r.return_no = cancel ? 0 : returns_before + 1;
+        r.lines = decided->lines;
+        r.refunded = decided->refund;
+        r.at = format_timestamp(now);
+        r.dry_run = dry_run;
 
         Json restocked = Json::array();
-        auto& items = prepared("SELECT product_id, quantity FROM order_item WHERE order_id = :id ORDER BY line_no");
-        items.bind(":id", order_id);
-        std::vector<std::pair<int64_t, int64_t>> lines;
-        while (items.executeStep()) lines.emplace_back(items.getColumn(0).getInt64(), items.getColumn(1).getInt64());
-        for (const auto& [product, qty] : lines) {
+        for (const ReturnedLine& line : decided->lines) {
             auto& s = prepared(
                 "INSERT INTO stock (product_id, quantity) VALUES (:id, :qty) "
-                "ON CONFLICT (product_id) DO UPDATE SET quantity = quantity + excluded.quantity");
-            s.bind(":id", product);
-            s.bind(":qty", qty);
-            s.exec();
-            restocked.push_back({{"product_id", product}, {"quantity", qty}});
+                "ON CONFLICT (product_id) DO UPDATE SET quantity = quantity + excluded.quantity "
+                "WHERE quantity + excluded.quantity <= :max RETURNING quantity");
+            s.bind(":id", line.product_id);
+            s.bind(":qty", line.quantity);
+            s.bind(":max", kMaxStoredAmount);
+            const bool restocked_ok = s.executeStep();
+            s.reset();
+            if (!restocked_ok)
+                return Error::InvalidInput("giving back " + std::to_string(line.quantity) + " of product " +
+                                           std::to_string(line.product_id) +
+                                           " would take its stock past 10^15, the most the store keeps");
+            auto& item = prepared(
+                "UPDATE order_item SET returned_quantity = returned_quantity + :qty, refunded = refunded + :refund "
+                "WHERE order_id = :order AND product_id = :product");
+            item.bind(":qty", line.quantity);
+            item.bind(":refund", line.refund);
+            item.bind(":order", order_id);
+            item.bind(":product", line.product_id);
+            item.exec();
+            restocked.push_back({{"product_id", line.product_id}, {"quantity", line.quantity}});
         }
 
         // Coupons come back only while still valid; an expired one stays USED by this order.
-        // The order's rows name its coupons, so no index on used_order_id is needed.
-        auto& used = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
-                              " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id WHERE ci.used_order_id = :id "
-                              "AND ci.id IN (SELECT coupon_issue_id FROM order_item WHERE order_id = :id "
-                              "UNION SELECT order_coupon_issue_id FROM orders WHERE id = :id) ORDER BY ci.id");
-        used.bind(":id", order_id);
-        std::vector<IssuedCoupon> issues;
-        while (used.executeStep()) issues.push_back(read_issued_coupon(used));
-        for (IssuedCoupon& issue : issues) {
+        for (int64_t issue_id : decided->coupons_to_restore) {
+            auto& c = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
+                               " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
+                               "WHERE ci.id = :id AND ci.used_order_id = :order");
+            c.bind(":id", issue_id);
+            c.bind(":order", order_id);
+            if (!c.executeStep()) continue;
+            IssuedCoupon issue = read_issued_coupon(c);
+            c.reset();
             issue.used = false;
             if (usability(issue, now) != Usability::Usable) {
-                r.coupons_kept_used.push_back(issue.issue_id);
+                r.coupons_kept_used.push_back(issue_id);
                 continue;
             }
             auto& back = prepared(
                 "UPDATE coupon_issue SET status = 'ISSUED', used_order_id = NULL, used_at = NULL WHERE id = :id");
-            back.bind(":id", issue.issue_id);
+            back.bind(":id", issue_id);
             back.exec();
-            r.coupons_restored.push_back(issue.issue_id);
+            r.coupons_restored.push_back(issue_id);
         }
 
         auto& refund = prepared(
             "INSERT INTO point (member_id, balance) VALUES (:member, :amount) "
-            "ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance RETURNING balance");
+            "ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance "
+            "WHERE balance + excluded.balance <= :max RETURNING balance");
         refund.bind(":member", r.member_id);
         refund.bind(":amount", r.refunded);
-        refund.executeStep();
+        refund.bind(":max", kMaxStoredAmount);
+        if (!refund.executeStep())
+            return Error::InvalidInput("refunding " + std::to_string(r.refunded) + " points to member " +
+                                       std::to_string(r.member_id) +
+                                       " would take the balance past 10^15, the most the store keeps");
         r.balance_after = refund.getColumn(0).getInt64();
         refund.reset();
-        add_point_history(r.member_id, order_id, r.refunded, r.balance_after, "REFUND", r.cancelled_at);
+        if (r.refunded > 0 || cancel)
+            add_point_history(r.member_id, order_id, r.refunded, r.balance_after, "REFUND", r.at);
 
-        auto& mark = prepared("UPDATE orders SET status = 'CANCELLED', cancelled_at = :at WHERE id = :id");
-        mark.bind(":at", r.cancelled_at);
+        auto& mark = prepared(
+            "UPDATE orders SET status = :status, refunded = refunded + :refund, returns = returns + :counted, "
+            "cancelled_at = CASE WHEN :status = 'CANCELLED' THEN :at ELSE cancelled_at END WHERE id = :id");
+        mark.bind(":status", r.status);
+        mark.bind(":refund", r.refunded);
+        mark.bind(":counted", cancel ? 0 : 1);
+        mark.bind(":at", r.at);
         mark.bind(":id", order_id);
         mark.exec();
 
-        r.payload = {{"event", "order.cancelled"},       {"order_id", order_id},
-                     {"member_id", r.member_id},         {"status", "CANCELLED"},
-                     {"cancelled_at", r.cancelled_at},   {"refunded_points", r.refunded},
-                     {"points_after", r.balance_after},  {"restocked", restocked},
-                     {"coupons_restored", r.coupons_restored}, {"coupons_kept_used", r.coupons_kept_used}};
-        r.outbox_id = add_outbox_row(order_id, "order.cancelled", r.payload.dump(), now, claim_outbox);
+        if (cancel) {
+            r.payload = {{"event", "order.cancelled"},       {"order_id", order_id},
+                         {"member_id", r.member_id},         {"status", "CANCELLED"},
+                         {"cancelled_at", r.at},             {"refunded_points", r.refunded},
+                         {"points_after", r.balance_after},  {"restocked", restocked},
+                         {"coupons_restored", r.coupons_restored}, {"coupons_kept_used", r.coupons_kept_used}};
+        } else {
+            Json lines = Json::array();
+            for (const ReturnedLine& line : r.lines)
+                lines.push_back({{"product_id", line.product_id}, {"quantity", line.quantity}, {"refund", line.refund}});
+            r.payload = {{"event", "order.returned"},        {"order_id", order_id},
+                         {"member_id", r.member_id},         {"return_no", r.return_no},
+                         {"status", r.status},               {"returned_at", r.at},
+                         {"lines", lines},                   {"refunded_points", r.refunded},
+                         {"points_after", r.balance_after},  {"coupons_restored", r.coupons_restored},
+                         {"coupons_kept_used", r.coupons_kept_used}};
+        }
+        if (dry_run) return r;  // the scope rolls everything back
+        r.outbox_id = add_outbox_row(order_id, cancel ? "order.cancelled" : "order.returned", r.return_no,
+                                     r.payload.dump(), now, lease);
         scope.commit();
         return r;
     });

@@ -99,6 +99,18 @@ Result<LoadCounts> SqliteStore::load_fixture(const Fixture& f, UnixSeconds now) 
             if (!row_exists(prepared("SELECT 1 FROM member WHERE id = :id"), issue.member_id))
                 return Error::InvalidFixture(path + ".member_id",
                                              "member " + std::to_string(issue.member_id) + " does not exist");
+            // load never undoes what an order did (SPEC.md section 11): a coupon issue an
+            // order used stays as the order left it.
+            auto& used = prepared(
+                "SELECT used_order_id, coupon_id, member_id FROM coupon_issue WHERE id = :id AND status = 'USED' "
+                "AND used_order_id IS NOT NULL");
+            used.bind(":id", issue.id);
+            if (used.executeStep() && (!issue.used || used.getColumn(1).getInt64() != issue.coupon_id ||
+                                       used.getColumn(2).getInt64() != issue.member_id))
+                return Error::InvalidFixture(
+                    path, "coupon issue " + std::to_string(issue.id) + " was used by order " +
+                              used.getColumn(0).getString() +
+                              "; load never undoes what an order did (cancel or return the order to give it back)");
             auto& upsert = prepared(
                 "INSERT INTO coupon_issue (id, coupon_id, member_id, status, used_order_id, used_at) "
                 "VALUES (:id, :coupon, :member, :status, NULL, :used_at) ON CONFLICT (id) DO UPDATE SET "
@@ -124,7 +136,9 @@ Result<MemberPoints> SqliteStore::charge_points(int64_t member_id, Won amount, U
         auto member = find_member(member_id);
         if (!member) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
         auto after = checked_add(member->balance, amount);
-        if (!after) return Error::InvalidInput("charging " + std::to_string(amount) + " would overflow the balance");
+        if (!after || *after > kMaxStoredAmount)
+            return Error::InvalidInput("charging " + std::to_string(amount) + " points would take member " +
+                                       std::to_string(member_id) + "'s balance past 10^15, the most the store keeps");
         auto& wallet = prepared(
             "INSERT INTO point (member_id, balance) VALUES (:id, :balance) "
             "ON CONFLICT (member_id) DO UPDATE SET balance = excluded.balance");
@@ -195,6 +209,83 @@ Result<std::vector<ProductRow>> SqliteStore::list_products() {
             out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),
                            s.getColumn(3).getInt64(), s.getColumn(4).getString()});
         return out;
+    });
+}
+
+Result<ProductRow> SqliteStore::product_row(int64_t product_id) {
+    auto& s = prepared(
+        "SELECT p.id, p.name, COALESCE(pr.amount, 0), COALESCE(st.quantity, 0), COALESCE(s.status, 'SALE_ENDED') "
+        "FROM product p LEFT JOIN price pr ON pr.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
+        "LEFT JOIN product_status s ON s.product_id = p.id WHERE p.id = :id");
+    s.bind(":id", product_id);
+    if (!s.executeStep()) return Error::ProductNotFound(product_id);
+    return ProductRow{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),
+                      s.getColumn(3).getInt64(), s.getColumn(4).getString()};
+}
+
+Result<ProductRow> SqliteStore::set_product(int64_t product_id, const ProductChange& change) {
+    return run<ProductRow>([&]() -> Result<ProductRow> {
+        WriteScope scope(*this);
+        if (auto exists = product_row(product_id); !exists) return exists.error();
+        if (change.name) {
+            auto& s = prepared("UPDATE product SET name = :name WHERE id = :id");
+            s.bind(":name", *change.name);
+            s.bind(":id", product_id);
+            s.exec();
+        }
+        if (change.price) {
+            auto& s = prepared(
+                "INSERT INTO price (product_id, amount) VALUES (:id, :amount) "
+                "ON CONFLICT (product_id) DO UPDATE SET amount = excluded.amount");
+            s.bind(":id", product_id);
+            s.bind(":amount", *change.price);
+            s.exec();
+        }
+        if (change.on_sale) {
+            auto& s = prepared(
+                "INSERT INTO product_status (product_id, status) VALUES (:id, :status) "
+                "ON CONFLICT (product_id) DO UPDATE SET status = excluded.status");
+            s.bind(":id", product_id);
+            s.bind(":status", *change.on_sale ? "ON_SALE" : "SALE_ENDED");
+            s.exec();
+        }
+        auto row = product_row(product_id);
+        if (!row) return row.error();
+        scope.commit();
+        return row;
+    });
+}
+
+Result<ProductRow> SqliteStore::add_stock(int64_t product_id, int64_t delta) {
+    return run<ProductRow>([&]() -> Result<ProductRow> {
+        WriteScope scope(*this);
+        auto before = product_row(product_id);
+        if (!before) return before.error();
+        if (delta < 0 && before->stock + delta < 0) return Error::OutOfStock(product_id, -delta, before->stock);
+        // Relative, in one statement: a checkout committing meanwhile is never overwritten.
+        auto& ensure = prepared("INSERT OR IGNORE INTO stock (product_id, quantity) VALUES (:id, 0)");
+        ensure.bind(":id", product_id);
+        ensure.exec();
+        auto& s = prepared(
+            "UPDATE stock SET quantity = quantity + :delta WHERE product_id = :id "
+            "AND quantity + :delta BETWEEN 0 AND :max RETURNING quantity");
+        s.bind(":id", product_id);
+        s.bind(":delta", delta);
+        s.bind(":max", kMaxStoredAmount);
+        const bool changed = s.executeStep();
+        s.reset();
+        if (!changed) {
+            auto now = product_row(product_id);
+            const int64_t stock = now ? now->stock : 0;
+            if (delta < 0) return Error::OutOfStock(product_id, -delta, stock);
+            return Error::InvalidInput("adding " + std::to_string(delta) + " to product " + std::to_string(product_id) +
+                                       "'s stock of " + std::to_string(stock) +
+                                       " would pass 10^15, the most the store keeps");
+        }
+        auto row = product_row(product_id);
+        if (!row) return row.error();
+        scope.commit();
+        return row;
     });
 }
 

@@ -6,16 +6,19 @@
 
 namespace shopctl::db {
 
-int64_t SqliteStore::add_outbox_row(int64_t order_id, const char* event, const std::string& payload, UnixSeconds now,
-                                    bool claim) {
+int64_t SqliteStore::add_outbox_row(int64_t order_id, const char* event, int64_t event_no, const std::string& payload,
+                                    UnixSeconds now, const std::optional<OutboxLease>& lease) {
     auto& outbox = prepared(
-        "INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, claimed_until, "
-        "created_at) VALUES (:order, :event, :payload, 'PENDING', 0, :at, :claim, :at)");
+        "INSERT INTO platform_outbox (order_id, event, event_no, payload, status, attempts, next_attempt_at, "
+        "claimed_until, claim_token, created_at) VALUES (:order, :event, :no, :payload, 'PENDING', 0, :at, :until, "
+        ":token, :at)");
     outbox.bind(":order", order_id);
     outbox.bind(":event", event);
+    outbox.bind(":no", event_no);
     outbox.bind(":payload", payload);
     outbox.bind(":at", format_timestamp(now));
-    bind_optional(outbox, ":claim", claim ? std::optional<std::string>(format_timestamp(now + kClaimSeconds)) : std::nullopt);
+    bind_optional(outbox, ":until", lease ? std::optional<std::string>(format_timestamp(lease->until)) : std::nullopt);
+    bind_optional(outbox, ":token", lease ? std::optional<std::string>(lease->token) : std::nullopt);
     outbox.exec();
     return db_.getLastInsertRowid();
 }
@@ -24,13 +27,13 @@ OutboxRow SqliteStore::read_outbox_row(SQLite::Statement& s) {
     return OutboxRow{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getString(),
                      s.getColumn(3).getString(), s.getColumn(4).getString(), s.getColumn(5).getInt64(),
                      optional_text(s, 6),        optional_text(s, 7),        optional_text(s, 8),
-                     s.getColumn(9).getString()};
+                     s.getColumn(9).getString(), s.getColumn(10).getInt64()};
 }
 
 Result<std::vector<OutboxRow>> SqliteStore::list_outbox(const std::optional<std::string>& status) {
     return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
         auto& s = prepared(
-            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at "
+            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
             "FROM platform_outbox WHERE (:status IS NULL OR status = :status) ORDER BY id");
         bind_optional(s, ":status", status);
         std::vector<OutboxRow> out;
@@ -42,7 +45,7 @@ Result<std::vector<OutboxRow>> SqliteStore::list_outbox(const std::optional<std:
 Result<OutboxRow> SqliteStore::outbox_row(int64_t outbox_id) {
     return run<OutboxRow>([&]() -> Result<OutboxRow> {
         auto& s = prepared(
-            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at "
+            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
             "FROM platform_outbox WHERE id = :id");
         s.bind(":id", outbox_id);
         if (!s.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
@@ -50,23 +53,28 @@ Result<OutboxRow> SqliteStore::outbox_row(int64_t outbox_id) {
     });
 }
 
-Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id, int64_t limit) {
+// A row no live lease holds: never claimed, its lease over by the real clock, or let go.
+#define SHOPCTL_UNHELD "(claimed_until IS NULL OR claimed_until <= :real_now)"
+
+Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id,
+                                                         int64_t limit, const OutboxLease& lease, UnixSeconds real_now) {
     return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
         WriteScope scope(*this);
-        const std::string at = format_timestamp(now);
         auto& s = prepared(
-            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at "
+            "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
             "FROM platform_outbox WHERE status = 'PENDING' AND id > :after AND (:all OR next_attempt_at <= :now) "
-            "AND (claimed_until IS NULL OR claimed_until <= :now) ORDER BY id LIMIT :limit");
+            "AND " SHOPCTL_UNHELD " ORDER BY id LIMIT :limit");
         s.bind(":all", ignore_schedule ? 1 : 0);
-        s.bind(":now", at);
+        s.bind(":now", format_timestamp(now));
+        s.bind(":real_now", format_timestamp(real_now));
         s.bind(":after", after_id);
         s.bind(":limit", limit);
         std::vector<OutboxRow> rows;
         while (s.executeStep()) rows.push_back(read_outbox_row(s));
         for (const auto& row : rows) {
-            auto& claim = prepared("UPDATE platform_outbox SET claimed_until = :until WHERE id = :id");
-            claim.bind(":until", format_timestamp(now + kClaimSeconds));
+            auto& claim = prepared("UPDATE platform_outbox SET claimed_until = :until, claim_token = :token WHERE id = :id");
+            claim.bind(":until", format_timestamp(lease.until));
+            claim.bind(":token", lease.token);
             claim.bind(":id", row.id);
             claim.exec();
         }
@@ -75,32 +83,76 @@ Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool i
     });
 }
 
-Status SqliteStore::mark_outbox_sent(int64_t outbox_id, UnixSeconds now) {
+Result<std::vector<OutboxRow>> SqliteStore::claim_outbox_rows(const std::vector<int64_t>& ids, const OutboxLease& lease,
+                                                              UnixSeconds real_now) {
+    return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
+        WriteScope scope(*this);
+        std::vector<int64_t> claimed;
+        for (int64_t id : ids) {
+            auto& claim = prepared(
+                "UPDATE platform_outbox SET claimed_until = :until, claim_token = :token "
+                "WHERE id = :id AND status = 'PENDING' AND " SHOPCTL_UNHELD);
+            claim.bind(":until", format_timestamp(lease.until));
+            claim.bind(":token", lease.token);
+            claim.bind(":id", id);
+            claim.bind(":real_now", format_timestamp(real_now));
+            if (claim.exec() == 1) claimed.push_back(id);
+        }
+        std::vector<OutboxRow> rows;
+        for (int64_t id : claimed) {
+            auto& s = prepared(
+                "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
+                "FROM platform_outbox WHERE id = :id");
+            s.bind(":id", id);
+            if (s.executeStep()) rows.push_back(read_outbox_row(s));
+        }
+        scope.commit();
+        return rows;
+    });
+}
+#undef SHOPCTL_UNHELD
+
+Status SqliteStore::release_outbox(const std::string& token) {
     return run<Ok>([&]() -> Status {
         WriteScope scope(*this);
         auto& s = prepared(
-            "UPDATE platform_outbox SET status = 'SENT', attempts = attempts + 1, sent_at = :now, last_error = NULL, "
-            "claimed_until = NULL WHERE id = :id");
-        s.bind(":now", format_timestamp(now));
-        s.bind(":id", outbox_id);
+            "UPDATE platform_outbox SET claimed_until = NULL, claim_token = NULL "
+            "WHERE claim_token = :token AND status = 'PENDING'");
+        s.bind(":token", token);
         s.exec();
         scope.commit();
         return Ok{};
     });
 }
 
+Result<bool> SqliteStore::mark_outbox_sent(int64_t outbox_id, UnixSeconds now, const std::string& token) {
+    return run<bool>([&]() -> Result<bool> {
+        WriteScope scope(*this);
+        auto& s = prepared(
+            "UPDATE platform_outbox SET status = 'SENT', attempts = attempts + 1, sent_at = :now, last_error = NULL, "
+            "claimed_until = NULL, claim_token = NULL WHERE id = :id AND claim_token = :token");
+        s.bind(":now", format_timestamp(now));
+        s.bind(":id", outbox_id);
+        s.bind(":token", token);
+        const bool ours = s.exec() == 1;
+        scope.commit();
+        return ours;
+    });
+}
+
 Result<OutboxRow> SqliteStore::mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
-                                                  double jitter) {
+                                                  double jitter, const std::string& token) {
     auto marked = run<Ok>([&]() -> Status {
         WriteScope scope(*this);
-        auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id");
+        auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id AND claim_token = :token");
         get.bind(":id", outbox_id);
-        if (!get.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
+        get.bind(":token", token);
+        if (!get.executeStep()) return Ok{};  // the lease was lost: the row is another sender's now
         const int64_t attempts = get.getColumn(0).getInt64() + 1;
         get.reset();
         auto& s = prepared(
             "UPDATE platform_outbox SET attempts = :attempts, last_error = :error, status = :status, "
-            "next_attempt_at = :next, claimed_until = NULL WHERE id = :id");
+            "next_attempt_at = :next, claimed_until = NULL, claim_token = NULL WHERE id = :id");
         s.bind(":attempts", attempts);
         s.bind(":error", error);
         s.bind(":status", attempts >= kMaxDeliveryAttempts ? "DEAD" : "PENDING");
@@ -126,8 +178,8 @@ Result<OutboxRow> SqliteStore::retry_outbox(int64_t outbox_id, UnixSeconds now) 
             return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " is " + status +
                                        "; only DEAD rows can be retried");
         auto& s = prepared(
-            "UPDATE platform_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = :now, claimed_until = NULL "
-            "WHERE id = :id");
+            "UPDATE platform_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = :now, claimed_until = NULL, "
+            "claim_token = NULL WHERE id = :id");
         s.bind(":now", format_timestamp(now));
         s.bind(":id", outbox_id);
         s.exec();

@@ -30,6 +30,14 @@ constexpr Check kChecks[] = {
     {"issued_coupon_has_no_order",
      "SELECT 'coupon_issue ' || id || ' is ISSUED but names order ' || used_order_id FROM coupon_issue "
      "WHERE status = 'ISSUED' AND used_order_id IS NOT NULL"},
+    {"coupon_held_by_live_order",
+     "SELECT 'coupon_issue ' || ci.id || ' is ' || ci.status || COALESCE(' for order ' || ci.used_order_id, '') || "
+     "' but order ' || h.order_id || ' still holds it' FROM coupon_issue ci JOIN ("
+     "SELECT i.order_id, i.coupon_issue_id AS issue FROM order_item i WHERE i.coupon_issue_id IS NOT NULL "
+     "AND i.returned_quantity < i.quantity "
+     "UNION SELECT o.id, o.order_coupon_issue_id FROM orders o WHERE o.order_coupon_issue_id IS NOT NULL "
+     "AND o.status <> 'RETURNED' AND o.status <> 'CANCELLED') h ON h.issue = ci.id "
+     "WHERE ci.status <> 'USED' OR ci.used_order_id IS NOT h.order_id"},
     {"order_has_items",
      "SELECT 'order ' || id || ' has no items' FROM orders o "
      "WHERE NOT EXISTS (SELECT 1 FROM order_item i WHERE i.order_id = o.id)"},
@@ -60,9 +68,34 @@ constexpr Check kChecks[] = {
      "FROM orders o LEFT JOIN (SELECT order_id, sum(delta) AS used FROM point_history WHERE reason = 'USE' "
      "GROUP BY order_id) h ON h.order_id = o.id WHERE COALESCE(h.used, 1) <> -o.total"},
     {"cancelled_order_refunded",
-     "SELECT 'order ' || o.id || ' is CANCELLED but its REFUND history is not ' || o.total FROM orders o "
+     "SELECT 'order ' || o.id || ' is ' || o.status || ' but its REFUND history is not ' || o.total FROM orders o "
      "LEFT JOIN (SELECT order_id, sum(delta) AS refunded FROM point_history WHERE reason = 'REFUND' "
-     "GROUP BY order_id) h ON h.order_id = o.id WHERE o.status = 'CANCELLED' AND COALESCE(h.refunded, -1) <> o.total"},
+     "GROUP BY order_id) h ON h.order_id = o.id WHERE (o.status = 'CANCELLED' OR o.status = 'RETURNED') "
+     "AND COALESCE(h.refunded, -1) <> o.total"},
+    {"refunds_match_history",
+     "SELECT 'order ' || o.id || ' has refunded ' || o.refunded || ' but its REFUND history sums to ' || "
+     "COALESCE(h.refunded, 0) FROM orders o LEFT JOIN (SELECT order_id, sum(delta) AS refunded FROM point_history "
+     "WHERE reason = 'REFUND' GROUP BY order_id) h ON h.order_id = o.id WHERE o.refunded <> COALESCE(h.refunded, 0)"},
+    {"refund_within_paid",
+     "SELECT 'order ' || o.id || ' refunded ' || o.refunded || ' of a total of ' || o.total || "
+     "', its lines ' || COALESCE(i.refunded, 0) FROM orders o LEFT JOIN (SELECT order_id, sum(refunded) AS refunded "
+     "FROM order_item GROUP BY order_id) i ON i.order_id = o.id "
+     "WHERE o.refunded < 0 OR o.refunded > o.total OR o.refunded <> COALESCE(i.refunded, 0)"},
+    {"line_return_within_order",
+     "SELECT 'order ' || order_id || ' line ' || line_no || ': returned ' || returned_quantity || ' of ' || "
+     "quantity || ', refunded ' || refunded || ' of an amount of ' || amount FROM order_item "
+     "WHERE returned_quantity < 0 OR returned_quantity > quantity OR refunded < 0 OR refunded > amount "
+     "OR (returned_quantity = 0 AND refunded <> 0)"},
+    {"return_status_matches_lines",
+     "SELECT 'order ' || o.id || ' is ' || o.status || ' but ' || i.returned || ' of its ' || i.ordered || "
+     "' units are back' FROM orders o JOIN (SELECT order_id, sum(quantity) AS ordered, sum(returned_quantity) AS "
+     "returned FROM order_item GROUP BY order_id) i ON i.order_id = o.id WHERE "
+     "(o.status = 'PAID' AND i.returned <> 0) OR ((o.status = 'RETURNED' OR o.status = 'CANCELLED') AND "
+     "i.returned <> i.ordered) OR (o.status = 'PARTIALLY_RETURNED' AND (i.returned = 0 OR i.returned = i.ordered))"},
+    {"returned_order_has_return_events",
+     "SELECT 'order ' || o.id || ' counts ' || o.returns || ' returns but has ' || COALESCE(b.events, 0) || "
+     "' order.returned outbox rows' FROM orders o LEFT JOIN (SELECT order_id, count(*) AS events FROM platform_outbox "
+     "WHERE event = 'order.returned' GROUP BY order_id) b ON b.order_id = o.id WHERE o.returns <> COALESCE(b.events, 0)"},
     {"outbox_known_status",
      "SELECT 'outbox row ' || id || ' has attempts ' || attempts FROM platform_outbox WHERE attempts < 0"},
 };

@@ -23,17 +23,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!fixture || !(*store)->load_fixture(*fixture, 1795662900)) std::abort();
     shopctl::service::OutboxDelivery delivery(**store, std::nullopt);
     int64_t answered = 0, lines = 0;
-    shopctl::service::BatchRunner runner(**store, delivery, 1795662900, 4,
-                                         [&](const shopctl::service::BatchResult&) { ++answered; });
+    shopctl::service::BatchRunner runner(**store, delivery, [] { return shopctl::UnixSeconds{1795662900}; }, 4,
+                                         [&](const std::vector<shopctl::service::BatchResult>& results) {
+                                             answered += static_cast<int64_t>(results.size());
+                                         });
     const std::string input(reinterpret_cast<const char*>(data), size);
     size_t start = 0;
     while (start < input.size()) {
         size_t end = input.find('\n', start);
         if (end == std::string::npos) end = input.size();
         runner.add(++lines, input.substr(start, end - start));
+        if (runner.group_full()) runner.run_group();
         start = end + 1;
     }
-    runner.commit();
+    runner.run_group();
     if (answered != lines) std::abort();
     auto violations = (*store)->verify();
     if (!violations || !violations->empty()) std::abort();

@@ -5,10 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 BUILD_TARGET=shopctl scripts/build.sh >/dev/null
-DB=${SHOPCTL_DB:-demo.db}
-rm -f "$DB" "$DB-wal" "$DB-shm"
-export SHOPCTL_DB="$DB"
-build/shopctl init
-build/shopctl load fixtures/demo.json
+# The demo's own store, inside the build directory: made afresh on every run. It never
+# touches $SHOPCTL_DB or any store the demo did not create.
+unset SHOPCTL_DB
+DB=build/demo/demo.db
+rm -rf build/demo
+mkdir -p build/demo
+build/shopctl --db "$DB" init
+build/shopctl --db "$DB" load fixtures/demo.json
 echo
-build/shopctl checkout fixtures/demo-cart.json --explain
+build/shopctl --db "$DB" checkout fixtures/demo-cart.json --explain
+echo
+echo "The binary is $(pwd)/build/shopctl and the demo store $(pwd)/$DB. To use them:"
+echo "  export PATH=\"$(pwd)/build:\$PATH\" SHOPCTL_DB=\"$(pwd)/$DB\""
+echo "  shopctl orders list"

@@ -7,11 +7,26 @@
 
 namespace shopctl::service {
 
+namespace {
+
+// The idempotency_key of a line that is not a valid cart, when it has a readable one.
+std::optional<std::string> idempotency_key_of(std::string_view text) {
+    auto json = parse_json_text(text, Error::InvalidCart, "the cart");
+    if (!json || !json->is_object()) return std::nullopt;
+    const Json* key = find_key(*json, "idempotency_key");
+    if (!key || !key->is_string()) return std::nullopt;
+    return key->get<std::string>();
+}
+
+}  // namespace
+
 Json BatchResult::to_json() const { return Json::parse(to_line()); }
 
 std::string BatchResult::to_line() const {
     JsonText out;
-    out.begin_object().field("line", line).field("ok", ok);
+    out.begin_object().field("line", line);
+    out.field("idempotency_key", idempotency_key);
+    out.field("ok", ok);
     if (ok) out.key("receipt").raw(receipt.to_json_text());
     else out.key("error").raw(error.to_json().dump(-1, ' ', false, Json::error_handler_t::replace));
     return out.end_object().take();
@@ -40,86 +55,111 @@ int64_t BatchSummary::latency_percentile_us(double p) const {
     return static_cast<int64_t>(latency_us.size() - 1);
 }
 
-BatchRunner::BatchRunner(db::Store& store, OutboxDelivery& delivery, UnixSeconds now, int64_t commit_every, Emit emit)
-    : store_(store), delivery_(delivery), now_(now), commit_every_(commit_every), emit_(std::move(emit)) {}
+BatchRunner::BatchRunner(db::Store& store, OutboxDelivery& delivery, Clock clock, int64_t commit_every, Emit emit,
+                         Abandon abandon)
+    : store_(store),
+      delivery_(delivery),
+      clock_(std::move(clock)),
+      commit_every_(commit_every),
+      emit_(std::move(emit)),
+      abandon_(std::move(abandon)) {}
 
-void BatchRunner::finish(BatchResult result) { pending_.push_back(std::move(result)); }
+void BatchRunner::add(int64_t line, std::string_view text) {
+    InHand cart;
+    cart.result.line = line;
+    auto parsed = parse_cart(text);
+    if (parsed) {
+        cart.result.idempotency_key = parsed->idempotency_key;
+        cart.cart = std::move(*parsed);
+        ++carts_in_hand_;
+        bytes_in_hand_ += text.size();
+    } else {
+        cart.result.idempotency_key = idempotency_key_of(text);
+        cart.result.error = parsed.error();
+    }
+    in_hand_.push_back(std::move(cart));
+}
 
-void BatchRunner::add(int64_t line, const std::string& text) {
+void BatchRunner::add_refused(int64_t line, Error error) {
+    InHand refused;
+    refused.result.line = line;
+    refused.result.error = std::move(error);
+    in_hand_.push_back(std::move(refused));
+}
+
+bool BatchRunner::group_full() const {
+    return static_cast<int64_t>(carts_in_hand_) >= commit_every_ || bytes_in_hand_ >= kGroupTextBytes;
+}
+
+void BatchRunner::check_out(InHand& cart, std::vector<int64_t>& pushes) {
     const auto start = std::chrono::steady_clock::now();
-    add_timed(line, text);
+    // Created unclaimed: the group claims its rows after the commit, just before pushing.
+    auto checked_out = store_.checkout(*cart.cart, clock_(), db::CheckoutMode::Order, std::nullopt);
+    if (checked_out) {
+        cart.result.ok = true;
+        cart.result.receipt = std::move(checked_out->receipt);
+        if (checked_out->outbox_id) pushes.push_back(*checked_out->outbox_id);
+    } else {
+        cart.result.error = checked_out.error();
+    }
     summary_.record_latency(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
 }
 
-void BatchRunner::add_timed(int64_t line, const std::string& text) {
-    BatchResult result;
-    result.line = line;
-    auto cart = parse_cart(text);
-    if (!cart) {
-        result.error = cart.error();
-        finish(std::move(result));
-        if (!group_open_) emit_pending();  // nothing to commit: a bad line is answered at once
-        return;
-    }
-    if (commit_every_ > 1 && !group_open_) {
-        if (auto s = store_.begin_group(); !s) {
-            result.error = s.error();
-            finish(std::move(result));
-            emit_pending();
-            return;
+bool BatchRunner::run_group(bool push) {
+    std::vector<int64_t> pushes;  // the outbox rows of the group's new orders
+    // One transaction per cart at --commit-every 1; else one for the group, a savepoint each.
+    const bool grouped = commit_every_ > 1 && carts_in_hand_ > 0;
+    std::optional<Error> group_failed;
+    if (grouped)
+        if (auto s = store_.begin_group(); !s) group_failed = s.error();
+    for (size_t i = 0; i < in_hand_.size() && !group_failed; ++i) {
+        if (!in_hand_[i].cart) continue;
+        if (abandon_ && abandon_()) {
+            if (grouped) (void)store_.rollback_group();
+            in_hand_.clear();
+            carts_in_hand_ = bytes_in_hand_ = 0;
+            return false;
         }
-        group_open_ = true;
+        check_out(in_hand_[i], pushes);
     }
-    auto checked_out = store_.checkout(*cart, now_, db::CheckoutMode::Order, delivery_.configured());
-    if (checked_out) {
-        result.ok = true;
-        result.receipt = std::move(checked_out->receipt);
-        if (checked_out->outbox_id && delivery_.configured())
-            pending_pushes_.emplace_back(pending_.size(), *checked_out->outbox_id);
-    } else {
-        result.error = checked_out.error();
-    }
-    finish(std::move(result));
-    if (!group_open_) {
-        emit_pending();
-    } else if (++in_group_ >= commit_every_) {
-        commit();
-    }
-}
-
-void BatchRunner::commit() {
-    if (group_open_) {
-        group_open_ = false;
-        in_group_ = 0;
+    if (grouped && !group_failed)
         if (auto s = store_.commit_group(); !s) {
-            // Nothing of this group exists: every cart in it failed with the commit's error.
             (void)store_.rollback_group();
-            for (auto& r : pending_) {
-                if (!r.ok) continue;
-                r.ok = false;
-                r.receipt = Receipt{};
-                r.error = s.error();
-            }
-            pending_pushes_.clear();
+            group_failed = s.error();
         }
+    if (group_failed) {
+        // Nothing of this group exists: every cart in it failed with the group's error.
+        for (auto& c : in_hand_) {
+            if (!c.cart) continue;
+            c.result.ok = false;
+            c.result.receipt = Receipt{};
+            c.result.error = *group_failed;
+        }
+        pushes.clear();
     }
-    emit_pending();
-}
 
-void BatchRunner::emit_pending() {
-    for (const auto& [index, outbox_id] : pending_pushes_) {
-        auto state = delivery_.deliver(outbox_id, now_, nullptr);
-        if (state) pending_[index].receipt.platform = *state;
-    }
-    pending_pushes_.clear();
-    for (const auto& r : pending_) {
+    std::vector<BatchResult> results;
+    results.reserve(in_hand_.size());
+    for (auto& c : in_hand_) {
         ++summary_.carts;
-        if (r.ok) ++summary_.ok;
-        else ++summary_.failed_by_code[std::string(code_name(r.error.code))];
-        emit_(r);
+        if (c.result.ok) {
+            ++summary_.ok;
+            if (c.result.receipt.replayed) ++summary_.replayed;
+        } else {
+            ++summary_.failed_by_code[std::string(code_name(c.result.error.code))];
+        }
+        results.push_back(std::move(c.result));
     }
-    pending_.clear();
+    in_hand_.clear();
+    carts_in_hand_ = bytes_in_hand_ = 0;
+    emit_(results);  // committed and synced: the lines may go out
+
+    if (push && delivery_.configured()) {
+        // A failed push or claim leaves rows PENDING for `outbox flush`: the orders are committed.
+        (void)delivery_.deliver_rows(pushes, clock_, abandon_);
+    }
+    return true;
 }
 
 }  // namespace shopctl::service

@@ -1,9 +1,10 @@
 // BatchRunner: checks out a stream of carts, each atomic on its own, with group
 // commit: up to `commit_every` carts share one transaction, each in its own
-// SAVEPOINT, so a failing cart rolls back alone. A cart's result is handed out only
-// after its transaction committed (so printed results are exactly the orders that
-// exist, even after a crash), and platform pushes happen after the commit, over one
-// reused connection, never inside a transaction.
+// SAVEPOINT, so a failing cart rolls back alone. Every line is parsed and validated
+// when it is added, before any transaction is open, so no input holds the write lock.
+// A group's results are handed out only after its transaction committed and synced
+// (so printed results are exactly the orders that exist, even after a power cut);
+// then its orders are pushed to the platform, never inside a transaction.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/cart.h"
 #include "core/json_reader.h"
 #include "db/store.h"
 #include "service/outbox_delivery.h"
@@ -20,9 +23,12 @@
 namespace shopctl::service {
 
 inline constexpr int64_t kDefaultCommitEvery = 256;
+// Carts in hand are run once their text passes this, however few: memory stays bounded.
+inline constexpr size_t kGroupTextBytes = 8 << 20;
 
 struct BatchResult {
     int64_t line = 0;
+    std::optional<std::string> idempotency_key;  // echoed, ok or not, when the line had one
     bool ok = false;
     Receipt receipt;  // when ok
     Error error{ErrorCode::StoreError, ""};  // when not ok
@@ -33,11 +39,13 @@ struct BatchResult {
 struct BatchSummary {
     int64_t carts = 0;
     int64_t ok = 0;
+    int64_t replayed = 0;  // of ok: an earlier order's receipt, nothing new written
     std::map<std::string, int64_t> failed_by_code;
     int64_t failed() const;
+    int64_t created() const { return ok - replayed; }
 
-    // Time per cart (its checkout, and the group's commit when it closed one), in a
-    // fixed histogram so memory does not grow with the input: 1 us buckets to 100 ms.
+    // Time per cart (its checkout, and its share of the group's commit), in a fixed
+    // histogram so memory does not grow with the input: 1 us buckets to 100 ms.
     std::vector<uint32_t> latency_us = std::vector<uint32_t>(100001, 0);
     void record_latency(int64_t micros);
     int64_t latency_percentile_us(double p) const;
@@ -45,32 +53,43 @@ struct BatchSummary {
 
 class BatchRunner {
 public:
-    using Emit = std::function<void(const BatchResult&)>;
+    using Emit = std::function<void(const std::vector<BatchResult>&)>;
+    using Clock = std::function<UnixSeconds()>;
+    // Asked between carts: true drops the open group (rolled back, nothing printed).
+    using Abandon = std::function<bool()>;
 
-    BatchRunner(db::Store& store, OutboxDelivery& delivery, UnixSeconds now, int64_t commit_every, Emit emit);
+    BatchRunner(db::Store& store, OutboxDelivery& delivery, Clock clock, int64_t commit_every, Emit emit,
+                Abandon abandon = nullptr);
 
-    // Adds the cart of one input line. Its result is emitted at the next commit.
-    void add(int64_t line, const std::string& text);
-    // Commits the open group (if any) and emits its results. Call before waiting for
-    // more input and at the end.
-    void commit();
+    // Parses the cart of one input line; it is checked out when its group runs.
+    void add(int64_t line, std::string_view text);
+    // A line refused before parsing (too long, say): answered in its place.
+    void add_refused(int64_t line, Error error);
+    // True when the carts in hand make a full group.
+    bool group_full() const;
+    // Runs the carts in hand as one group: checkouts, COMMIT, results out, then pushes
+    // (unless `push` is false: the rows wait in the outbox for `outbox flush`).
+    // False when the group was abandoned.
+    bool run_group(bool push = true);
 
     const BatchSummary& summary() const { return summary_; }
 
 private:
-    void add_timed(int64_t line, const std::string& text);
-    void finish(BatchResult result);
-    void emit_pending();
+    struct InHand {
+        BatchResult result;
+        std::optional<Cart> cart;  // nullopt: refused already
+    };
+    void check_out(InHand& cart, std::vector<int64_t>& pushes);
 
     db::Store& store_;
     OutboxDelivery& delivery_;
-    UnixSeconds now_;
+    Clock clock_;
     int64_t commit_every_;
     Emit emit_;
-    bool group_open_ = false;
-    int64_t in_group_ = 0;
-    std::vector<BatchResult> pending_;
-    std::vector<std::pair<size_t, int64_t>> pending_pushes_;  // index in pending_, outbox id
+    Abandon abandon_;
+    std::vector<InHand> in_hand_;
+    size_t carts_in_hand_ = 0;
+    size_t bytes_in_hand_ = 0;
     BatchSummary summary_;
 };
 

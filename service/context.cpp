@@ -8,7 +8,9 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace shopctl::service {
 
@@ -39,18 +41,34 @@ Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& 
     return std::optional<platform::PlatformConfig>(config);
 }
 
-Result<std::string> read_input(const std::string& path) {
-    if (path == "-") {
-        std::ostringstream ss;
-        ss << std::cin.rdbuf();
-        return ss.str();
+Result<std::string> read_input(const std::string& path, size_t max_bytes, ErrorMaker too_large) {
+    int fd = STDIN_FILENO;
+    if (path != "-") {
+        struct stat st;
+        if (::stat(path.c_str(), &st) != 0) return Error::InputNotFound(path);
+        if (S_ISDIR(st.st_mode)) return Error::InvalidInput(path + " is a directory, not a file");
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return Error::InputNotFound(path);
     }
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return Error::InputNotFound(path);
-    if (S_ISDIR(st.st_mode)) return Error::InvalidInput(path + " is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error::InputNotFound(path);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    // Never more than the limit and one byte in memory, whatever the input (/dev/zero too).
+    std::string text;
+    char chunk[1 << 16];
+    bool over = false;
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        if (text.size() + static_cast<size_t>(n) > max_bytes) {
+            over = true;
+            break;
+        }
+        text.append(chunk, static_cast<size_t>(n));
+    }
+    if (fd != STDIN_FILENO) ::close(fd);
+    if (over)
+        return too_large("", (path == "-" ? std::string("standard input") : path) + " is larger than " +
+                                 std::to_string(max_bytes / (1024 * 1024)) + " MiB, the most shopctl reads");
+    return text;
 }
 
 }  // namespace shopctl::service

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/json_reader.h"
 #include "core/result.h"
 #include "core/timestamp.h"
 #include "db/sqlite_store.h"
@@ -35,7 +36,12 @@ Result<std::unique_ptr<db::SqliteStore>> open_store(const Settings& settings);
 // that is not http(s). The token comes from SHOPCTL_PLATFORM_TOKEN only.
 Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& settings);
 
-// Reads a whole input file, or stdin for "-". INPUT_NOT_FOUND when missing.
-Result<std::string> read_input(const std::string& path);
+// Input size limits (SPEC.md section 3).
+inline constexpr size_t kMaxCartBytes = 1 << 20;        // a cart, or one batch line
+inline constexpr size_t kMaxDocumentBytes = 64 << 20;   // a fixture or a scenario
+
+// Reads a whole input file, or stdin for "-". INPUT_NOT_FOUND when missing; over
+// max_bytes, the error `too_large` makes (INVALID_CART, ...), having read no more.
+Result<std::string> read_input(const std::string& path, size_t max_bytes, ErrorMaker too_large);
 
 }  // namespace shopctl::service

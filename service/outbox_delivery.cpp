@@ -1,15 +1,29 @@
 #include "service/outbox_delivery.h"
 
+#include <chrono>
+#include <cstdio>
 #include <random>
 
 namespace shopctl::service {
 
 namespace {
 
-double jitter() {
-    static std::mt19937_64 rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+std::mt19937_64& rng() {
+    static std::mt19937_64 generator{std::random_device{}()};
+    return generator;
 }
+
+double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng()); }
+
+std::string new_token() {
+    char token[40];
+    std::snprintf(token, sizeof token, "%016llx%016llx", static_cast<unsigned long long>(rng()()),
+                  static_cast<unsigned long long>(rng()()));
+    return token;
+}
+
+// Rows a flush claims at once: their lease covers this many pushes.
+constexpr int64_t kClaimBatch = 16;
 
 PlatformState state_of(const db::OutboxRow& row) {
     PlatformState s;
@@ -21,13 +35,32 @@ PlatformState state_of(const db::OutboxRow& row) {
 
 }  // namespace
 
-std::string idempotency_key_for(int64_t order_id, const std::string& event) {
-    return event == "order.cancelled" ? "order-" + std::to_string(order_id) + "-cancelled"
-                                      : "order-" + std::to_string(order_id);
+std::string idempotency_key_for(int64_t order_id, const std::string& event, int64_t event_no) {
+    const std::string order = "order-" + std::to_string(order_id);
+    if (event == "order.cancelled") return order + "-cancelled";
+    if (event == "order.returned") return order + "-return-" + std::to_string(event_no);
+    return order;
+}
+
+UnixSeconds real_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 OutboxDelivery::OutboxDelivery(db::Store& store, std::optional<platform::PlatformConfig> config)
-    : store_(store), config_(std::move(config)) {}
+    : store_(store), config_(std::move(config)), token_(new_token()) {}
+
+int64_t OutboxDelivery::seconds_per_push() const {
+    constexpr int64_t kMargin = 5;  // the store writes around a push, a clock step
+    return config_ ? config_->connect_timeout_seconds + config_->timeout_seconds + kMargin : kMargin;
+}
+
+std::optional<db::OutboxLease> OutboxDelivery::lease_for(int64_t rows) {
+    if (!config_) return std::nullopt;
+    lease_until_ = real_now() + rows * seconds_per_push();
+    return db::OutboxLease{token_, lease_until_};
+}
+
+bool OutboxDelivery::lease_covers_a_push() const { return real_now() + seconds_per_push() <= lease_until_; }
 
 Result<platform::PlatformClient*> OutboxDelivery::client() {
     if (!client_) {
@@ -47,15 +80,16 @@ Result<PlatformState> OutboxDelivery::deliver(int64_t outbox_id, UnixSeconds now
 
 Result<PlatformState> OutboxDelivery::deliver(const db::OutboxRow& row, UnixSeconds now,
                                               const std::function<void(const std::string&)>& warn) {
-    if (!config_) return state_of(row);
+    if (!config_ || !lease_covers_a_push()) return state_of(row);
     auto c = client();
     if (!c) return c.error();
-    const platform::Delivery d = (*c)->post(idempotency_key_for(row.order_id, row.event), row.payload);
+    const platform::Delivery d = (*c)->post(idempotency_key_for(row.order_id, row.event, row.event_no), row.payload);
     if (d.delivered) {
-        if (auto s = store_.mark_outbox_sent(row.id, now); !s) return s.error();
+        auto ours = store_.mark_outbox_sent(row.id, now, token_);
+        if (!ours) return ours.error();
         return PlatformState{"SENT", row.attempts + 1, std::nullopt};
     }
-    auto failed = store_.mark_outbox_failed(row.id, d.error, now, jitter());
+    auto failed = store_.mark_outbox_failed(row.id, d.error, now, jitter(), token_);
     if (!failed) return failed.error();
     if (warn)
         warn("order " + std::to_string(row.order_id) + " (" + row.event + ") not delivered to the data platform: " +
@@ -63,17 +97,38 @@ Result<PlatformState> OutboxDelivery::deliver(const db::OutboxRow& row, UnixSeco
     return state_of(*failed);
 }
 
+Status OutboxDelivery::deliver_rows(const std::vector<int64_t>& outbox_ids, const std::function<UnixSeconds()>& clock,
+                                    const std::function<bool()>& stop) {
+    if (!config_ || outbox_ids.empty()) return ok_status();
+    for (size_t from = 0; from < outbox_ids.size(); from += kClaimBatch) {
+        const size_t to = std::min(outbox_ids.size(), from + static_cast<size_t>(kClaimBatch));
+        const std::vector<int64_t> ids(outbox_ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                       outbox_ids.begin() + static_cast<std::ptrdiff_t>(to));
+        auto lease = lease_for(static_cast<int64_t>(ids.size()));
+        auto rows = store_.claim_outbox_rows(ids, *lease, real_now());
+        if (!rows) return rows.error();
+        for (const db::OutboxRow& row : *rows) {
+            if (stop && stop()) return store_.release_outbox(token_);  // the rest wait for `outbox flush`
+            auto state = deliver(row, clock(), nullptr);
+            if (!state) return state.error();
+        }
+        if (auto s = store_.release_outbox(token_); !s) return s;  // any the lease ran short for
+    }
+    return ok_status();
+}
+
 Result<FlushReport> OutboxDelivery::flush(UnixSeconds now, bool ignore_schedule) {
     if (!config_)
         return Error::PlatformUnavailable("no platform URL: set --platform-url or SHOPCTL_PLATFORM_URL");
     FlushReport report;
-    constexpr int64_t kClaimBatch = 100;
     int64_t after_id = 0;  // each row is tried at most once per flush, oldest first
     for (;;) {
-        auto rows = store_.claim_outbox(now, ignore_schedule, after_id, kClaimBatch);
+        auto lease = lease_for(kClaimBatch);
+        auto rows = store_.claim_outbox(now, ignore_schedule, after_id, kClaimBatch, *lease, real_now());
         if (!rows) return rows.error();
         if (rows->empty()) break;
         for (const db::OutboxRow& row : *rows) {
+            if (!lease_covers_a_push()) break;  // claimed again below, under a fresh lease
             after_id = row.id;
             ++report.tried;
             auto state = deliver(row, now, nullptr);
@@ -84,6 +139,7 @@ Result<FlushReport> OutboxDelivery::flush(UnixSeconds now, bool ignore_schedule)
             auto after = store_.outbox_row(row.id);
             if (after) report.rows.push_back(*after);
         }
+        if (auto s = store_.release_outbox(token_); !s) return s.error();
     }
     return report;
 }

@@ -2,6 +2,10 @@
 // has committed, and records the outcome on the row (SENT, or one more failed
 // attempt with its backoff). Never called inside a transaction. The client (and its
 // connection) is made on first use and reused for every row after.
+// Leases: a row is pushed only under this sender's lease (a random token), taken by
+// the real clock for long enough to cover the pushes it is for (connect and request
+// timeouts and a margin, per row), and checked before each push; only the lease
+// holder marks a row. So two senders never push one row at the same time.
 #pragma once
 
 #include <functional>
@@ -17,7 +21,7 @@
 namespace shopctl::service {
 
 // The Idempotency-Key of an outbox event (the same on every retry).
-std::string idempotency_key_for(int64_t order_id, const std::string& event);
+std::string idempotency_key_for(int64_t order_id, const std::string& event, int64_t event_no);
 
 struct FlushReport {
     int64_t tried = 0;
@@ -33,23 +37,41 @@ public:
 
     bool configured() const { return config_.has_value(); }
 
-    // Pushes one row; returns the platform block for the receipt. With no URL
-    // configured nothing is tried and the state is QUEUED with 0 attempts.
+    // A lease for pushing `rows` rows, from the real clock now (nullopt with no URL:
+    // nothing will be pushed, so nothing is held). Pass it to the write that creates
+    // the row, then deliver() under it.
+    std::optional<db::OutboxLease> lease_for(int64_t rows);
+
+    // Pushes one row held by this sender's lease; returns the platform block for the
+    // receipt. With no URL configured, or too little lease left for one more push,
+    // nothing is tried and the row's state comes back (QUEUED: `outbox flush` sends it).
     // `warn` gets a one-line message when the push failed.
     Result<PlatformState> deliver(const db::OutboxRow& row, UnixSeconds now,
                                   const std::function<void(const std::string&)>& warn);
     Result<PlatformState> deliver(int64_t outbox_id, UnixSeconds now,
                                   const std::function<void(const std::string&)>& warn);
+    // Claims the rows (those no other sender holds) and pushes them (a batch group).
+    Status deliver_rows(const std::vector<int64_t>& outbox_ids, const std::function<UnixSeconds()>& clock,
+                        const std::function<bool()>& stop);
 
     // `outbox flush`: claims due rows in small batches and pushes them, oldest first.
     Result<FlushReport> flush(UnixSeconds now, bool ignore_schedule);
 
+    // Seconds one push may take: connect and request timeouts, and a margin.
+    int64_t seconds_per_push() const;
+
 private:
     Result<platform::PlatformClient*> client();
+    bool lease_covers_a_push() const;
 
     db::Store& store_;
     std::optional<platform::PlatformConfig> config_;
     std::unique_ptr<platform::PlatformClient> client_;
+    std::string token_;
+    UnixSeconds lease_until_ = 0;
 };
+
+// The real clock (leases never follow --now).
+UnixSeconds real_now();
 
 }  // namespace shopctl::service

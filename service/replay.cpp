@@ -58,14 +58,10 @@ Result<std::vector<std::string>> scenario_files(const std::vector<std::string>& 
             std::vector<std::string> found;
             for (const auto& entry : fs::recursive_directory_iterator(arg, ec))
                 if (entry.is_regular_file() && entry.path().extension() == ".json") {
-                    auto text = read_input(entry.path().string());
-                    if (text) {
-                        try {
-                            if (looks_like_fixture(Json::parse(*text))) continue;
-                        } catch (const Json::exception&) {
-                            // malformed: kept, so the replay reports it
-                        }
-                    }
+                    // A malformed file is kept, so the replay reports it.
+                    auto text = read_input(entry.path().string(), kMaxDocumentBytes, invalid_scenario);
+                    auto json = text ? parse_json_text(*text, invalid_scenario, "the file") : Result<Json>(text.error());
+                    if (json && looks_like_fixture(*json)) continue;
                     found.push_back(entry.path().string());
                 }
             std::sort(found.begin(), found.end());
@@ -98,17 +94,19 @@ Result<Json> run_step(db::Store& store, const ScenarioStep& step, UnixSeconds no
             auto cart = cart_from_json(step.input);
             if (!cart) return error_json(cart.error());
             const auto mode = step.kind == StepKind::Quote ? db::CheckoutMode::Quote : db::CheckoutMode::Order;
-            auto result = store.checkout(*cart, now, mode, false);
+            auto result = store.checkout(*cart, now, mode, std::nullopt);
             if (!result) return error_json(result.error());
             return result->receipt.to_json(step.explain);
         }
         case StepKind::Batch: {
             Json lines = Json::array();
-            BatchRunner runner(store, no_platform, now, kDefaultCommitEvery,
-                               [&](const BatchResult& r) { lines.push_back(r.to_json()); });
+            BatchRunner runner(store, no_platform, [now] { return now; }, kDefaultCommitEvery,
+                               [&](const std::vector<BatchResult>& results) {
+                                   for (const auto& r : results) lines.push_back(r.to_json());
+                               });
             int64_t line = 0;
             for (const Json& cart : step.input) runner.add(++line, cart.dump());
-            runner.commit();
+            runner.run_group();
             return lines;
         }
         case StepKind::Cancel: {
@@ -116,9 +114,9 @@ Result<Json> run_step(db::Store& store, const ScenarioStep& step, UnixSeconds no
                                              : (step.input.is_number_integer() ? Result<int64_t>(step.input.get<int64_t>())
                                                                                 : int_field(step.input, "order_id", where));
             if (!id) return id.error();
-            auto cancelled = store.cancel_order(*id, now, false);
+            auto cancelled = store.return_order(*id, {}, true, now, std::nullopt, false);
             if (!cancelled) return error_json(cancelled.error());
-            return cancel_json(*cancelled, PlatformState{});
+            return return_json(*cancelled, PlatformState{});
         }
         case StepKind::Charge: {
             auto member = int_field(step.input, "member_id", where);
@@ -145,6 +143,8 @@ Result<Json> run_step(db::Store& store, const ScenarioStep& step, UnixSeconds no
     return Error::InvalidInput(where + ": unknown step");
 }
 
+// The scratch store for one scenario: the files at db_path are replay's own (the
+// command refused a path that existed before it ran).
 Result<std::unique_ptr<db::SqliteStore>> fresh_store(const ReplayOptions& options) {
     if (!options.db_path) return db::SqliteStore::in_memory();
     for (const char* suffix : {"", "-wal", "-shm"}) {

@@ -60,8 +60,12 @@ bool looks_like_fixture(const Json& json) {
     return true;
 }
 
+Error invalid_scenario(const std::string& field, const std::string& message) {
+    return Error::InvalidInput(field.empty() ? message : field + ": " + message);
+}
+
 Result<Scenario> parse_scenario_file(const std::string& path) {
-    auto text = read_input(path);
+    auto text = read_input(path, kMaxDocumentBytes, invalid_scenario);
     if (!text) return text.error();
     return parse_scenario_text(*text, path);
 }
@@ -96,7 +100,7 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& p
         Json fixture_json;
         if (f->is_string()) {
             const auto fixture_path = std::filesystem::path(path).parent_path() / f->get<std::string>();
-            auto fixture_text = read_input(fixture_path.string());
+            auto fixture_text = read_input(fixture_path.string(), kMaxDocumentBytes, invalid_scenario);
             if (!fixture_text) return err("fixture", fixture_text.error().message);
             auto parsed = parse_json_text(*fixture_text, err, "fixture file " + fixture_path.string());
             if (!parsed) return parsed.error();

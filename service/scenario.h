@@ -42,5 +42,7 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& p
 
 // Whether a JSON file under a replayed directory is a fixture (skipped), not a scenario.
 bool looks_like_fixture(const Json& json);
+// INVALID_INPUT naming the field: how a malformed scenario file is reported.
+Error invalid_scenario(const std::string& field, const std::string& message);
 
 }  // namespace shopctl::service

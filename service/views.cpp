@@ -22,10 +22,17 @@ Json points_json(const db::MemberPoints& p, bool with_history) {
     return j;
 }
 
-Json cancel_json(const db::CancelResult& cancelled, const PlatformState& platform) {
-    Json out = cancelled.payload;
+Json return_json(const db::ReturnResult& r, const PlatformState& platform, bool explain) {
+    Json out = r.payload;
     out.erase("event");
-    out["platform"] = platform_json(platform);
+    if (explain && out.contains("lines"))
+        for (size_t i = 0; i < r.lines.size(); ++i) {
+            out["lines"][i]["net"] = r.lines[i].net;
+            out["lines"][i]["discount_share"] = r.lines[i].discount_share;
+            out["lines"][i]["explain"] = r.lines[i].explanation;
+        }
+    if (r.dry_run) out["dry_run"] = true;
+    else out["platform"] = platform_json(platform);
     return out;
 }
 

@@ -10,7 +10,9 @@ namespace shopctl::service {
 
 Json platform_json(const PlatformState& state);
 Json points_json(const db::MemberPoints& points, bool with_history);
-Json cancel_json(const db::CancelResult& cancelled, const PlatformState& platform);
+// `orders cancel` and `orders return` output: the outbox event without its name, and
+// the push's outcome (or "dry_run": true); `explain` adds each line's net and how.
+Json return_json(const db::ReturnResult& result, const PlatformState& platform, bool explain = false);
 Json coupon_issue_json(int64_t coupon_issue_id, int64_t coupon_id, int64_t member_id);
 
 }  // namespace shopctl::service

@@ -45,8 +45,9 @@ TEST_CASE("bad carts exit 65 naming the field, and write nothing") {
 TEST_CASE("price x quantity that overflows int64 is INVALID_CART") {
     json fixture = base_fixture();
     fixture["products"].push_back(
-        {{"id", 50}, {"name", "Gold"}, {"price", 9000000000000000000LL}, {"stock", 10}, {"status", "ON_SALE"}});
+        {{"id", 50}, {"name", "Gold"}, {"price", 1000000000000000LL}, {"stock", 1000000}, {"status", "ON_SALE"}});
     TestShop shop(fixture);
+    expect_bad_cart(shop, R"({"member_id": 1, "items": [{"product_id": 50, "quantity": 10000}]})", "overflows");
     expect_bad_cart(shop, R"({"member_id": 1, "items": [{"product_id": 50, "quantity": 2}]})", "overflows");
 }
 
@@ -106,7 +107,7 @@ TEST_CASE("init is safe twice and makes a store only its owner can read") {
     REQUIRE(stat(db.c_str(), &st) == 0);
     CHECK((st.st_mode & 077) == 0);
     CHECK(query_text(db, "PRAGMA journal_mode") == "wal");
-    CHECK(query_text(db, "PRAGMA user_version") == "2");
+    CHECK(query_text(db, "PRAGMA user_version") == "3");
     remove_tree(dir);
 }
 

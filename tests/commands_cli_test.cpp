@@ -1,6 +1,9 @@
 // The back-office commands through the real binary.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/support/shop.h"
 #include "tests/support/store_dump.h"
 
@@ -8,6 +11,14 @@ using namespace shopctl::test;
 using nlohmann::json;
 
 namespace {
+
+std::string slurp_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 json run_json(const TestShop& shop, const std::vector<std::string>& args, int expected_exit = 0) {
     std::vector<std::string> all = args;
     all.push_back("--json");
@@ -165,26 +176,55 @@ TEST_CASE("orders list filters, outbox list, and their bad arguments") {
     CHECK(human.out.find("\n    3       1  PAID           1  1,000  2026-12-02T00:00:00Z\n") != std::string::npos);
 }
 
-TEST_CASE("a version-1 store is refused until init upgrades it; the upgrade keeps every row") {
-    TestShop shop;
-    REQUIRE(shop.checkout({{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 2}}}}}).exit_code == 0);
-    // What version 1 looked like: the pending-outbox index on (next_attempt_at, id).
-    exec_sql(shop.db(),
-             "DROP INDEX platform_outbox_pending_id; CREATE INDEX platform_outbox_pending ON "
-             "platform_outbox(next_attempt_at, id) WHERE status = 'PENDING'; PRAGMA user_version = 1;");
-    const std::string before = query_text(shop.db(), "SELECT group_concat(id || ':' || total) FROM orders");
+TEST_CASE("a version-2 store is refused until init upgrades it; the upgrade keeps every row") {
+    // A real version-2 store, from the schema as it shipped, with a paid and a cancelled order.
+    const std::string dir = make_temp_dir();
+    const std::string db = dir + "/old.db";
+    exec_sql(db, slurp_file(std::string(SHOPCTL_SOURCE_DIR) + "/tests/data/schema-v2.sql") + R"SQL(
+        PRAGMA journal_mode = WAL;
+        INSERT INTO member VALUES (1, 'Kim');
+        INSERT INTO point VALUES (1, 47000);
+        INSERT INTO product VALUES (10, 'Mug'), (11, 'Tea');
+        INSERT INTO product_status VALUES (10, 'ON_SALE'), (11, 'ON_SALE');
+        INSERT INTO stock VALUES (10, 4), (11, 3);
+        INSERT INTO price VALUES (10, 2000), (11, 1000);
+        INSERT INTO orders VALUES (1, 1, 'PAID', 2000, 0, NULL, 0, 2000, 50000, 48000, NULL, 'm1;i10x1;c-;e-',
+                                   '2026-11-26T00:00:00Z', NULL);
+        INSERT INTO orders VALUES (2, 1, 'CANCELLED', 3000, 0, NULL, 100, 2900, 48000, 45100, 'po-1', 'm1;i10x1,11x1;c-;e-',
+                                   '2026-11-26T00:01:00Z', '2026-11-26T00:02:00Z');
+        INSERT INTO order_item VALUES (1, 1, 10, 'Mug', 1, 2000, 2000, NULL, 0, 2000);
+        INSERT INTO order_item VALUES (2, 1, 10, 'Mug', 1, 2000, 2000, NULL, 0, 2000),
+                                      (2, 2, 11, 'Tea', 1, 1000, 1000, NULL, 0, 1000);
+        INSERT INTO point_history (member_id, order_id, delta, balance_after, reason, created_at) VALUES
+            (1, NULL, 50000, 50000, 'CHARGE', '2026-11-26T00:00:00Z'), (1, 1, -2000, 48000, 'USE', '2026-11-26T00:00:00Z'),
+            (1, 2, -2900, 45100, 'USE', '2026-11-26T00:01:00Z'), (1, 2, 2900, 48000, 'REFUND', '2026-11-26T00:02:00Z'),
+            (1, NULL, -1000, 47000, 'CHARGE', '2026-11-26T00:03:00Z');
+        INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, created_at) VALUES
+            (1, 'order.paid', '{}', 'SENT', 1, '2026-11-26T00:00:00Z', '2026-11-26T00:00:00Z'),
+            (2, 'order.paid', '{}', 'SENT', 1, '2026-11-26T00:01:00Z', '2026-11-26T00:01:00Z'),
+            (2, 'order.cancelled', '{}', 'PENDING', 0, '2026-11-26T00:02:00Z', '2026-11-26T00:02:00Z');
+        PRAGMA user_version = 2;)SQL");
+    const std::string before = query_text(db, "SELECT group_concat(id || ':' || status || ':' || total) FROM orders");
 
-    const auto refused = shop.run({"orders", "list"});
+    const auto refused = run_shopctl({"--db", db, "orders", "list"});
     CHECK(refused.exit_code == 74);
     CHECK(refused.err.find("run `shopctl init`") != std::string::npos);
 
-    const auto upgraded = shop.run({"init"});
+    const auto upgraded = run_shopctl({"--db", db, "init"});
     CHECK(upgraded.exit_code == 0);
     CHECK(upgraded.out.find("upgraded store") != std::string::npos);
-    CHECK(query_text(shop.db(), "PRAGMA user_version") == "2");
-    CHECK(query_text(shop.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'platform_outbox_pending'") == "0");
-    CHECK(query_text(shop.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'platform_outbox_pending_id'") == "1");
-    CHECK(query_text(shop.db(), "SELECT group_concat(id || ':' || total) FROM orders") == before);
-    CHECK(shop.run({"verify"}).exit_code == 0);
-    CHECK(shop.run({"orders", "list"}).exit_code == 0);
+    CHECK(query_text(db, "PRAGMA user_version") == "3");
+    CHECK(query_text(db, "SELECT group_concat(id || ':' || status || ':' || total) FROM orders") == before);
+    CHECK(query_text(db, "SELECT count(*) FROM platform_outbox") == "3");
+    // The cancelled order is wholly returned, each line its net: 100 won of order discount
+    // shared 67/33 by amount (2000:1000), so 1933 + 967 = 2900, the order's total.
+    CHECK(query_text(db, "SELECT group_concat(returned_quantity || ':' || refunded) FROM order_item WHERE order_id = 2") ==
+          "1:1933,1:967");
+    CHECK(query_text(db, "SELECT refunded FROM orders WHERE id = 2") == "2900");
+    CHECK(query_text(db, "SELECT count(*) FROM sqlite_master WHERE name = 'platform_outbox_pending_id'") == "1");
+    const auto verified = run_shopctl({"--db", db, "verify"});
+    CHECK(verified.out.find("ok") == 0);
+    CHECK(verified.exit_code == 0);
+    CHECK(run_shopctl({"--db", db, "orders", "list"}).exit_code == 0);
+    remove_tree(dir);
 }

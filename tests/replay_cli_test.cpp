@@ -91,12 +91,28 @@ TEST_CASE("a malformed scenario exits 65 naming file and field, and the others s
     remove_tree(dir);
 }
 
-TEST_CASE("replay --db runs in a file store, recreated per scenario") {
+TEST_CASE("replay --db makes a scratch store, and never deletes or overwrites a store it did not create") {
     const std::string dir = make_temp_dir();
     write(dir + "/s.json", kScenario);
-    REQUIRE(run_shopctl({"--db", dir + "/r.db", "replay", dir + "/s.json"}).exit_code == 0);
-    REQUIRE(run_shopctl({"--db", dir + "/r.db", "replay", dir + "/s.json"}).exit_code == 0);  // fresh again: passes again
+    write(dir + "/t.json", kScenario);
+    // Two scenarios in one run: the store is rebuilt for the second, which passes too.
+    REQUIRE(run_shopctl({"--db", dir + "/r.db", "replay", dir + "/s.json", dir + "/t.json"}).exit_code == 0);
     const auto orders = run_shopctl({"--db", dir + "/r.db", "orders", "list", "--json"});
-    CHECK(json::parse(orders.out)["orders"].size() == 1);
+    CHECK(json::parse(orders.out)["orders"].size() == 1);  // the last scenario's store is left to look at
+
+    // A store that exists (a live one, or the scratch store of an earlier run) is refused, untouched.
+    TestShop live;
+    REQUIRE(live.checkout({{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}).exit_code == 0);
+    const std::string before = live.dump();
+    for (const std::string& db : {live.db(), dir + "/r.db"}) {
+        const auto refused = run_shopctl({"--db", db, "replay", dir + "/s.json"});
+        CHECK(refused.exit_code == 65);
+        CHECK(refused.err.find("already exists") != std::string::npos);
+        CHECK(refused.err.find("never overwrites") != std::string::npos);
+    }
+    CHECK(live.dump() == before);
+    // A leftover -wal alone is someone's data too.
+    write(dir + "/w.db-wal", "x");
+    CHECK(run_shopctl({"--db", dir + "/w.db", "replay", dir + "/s.json"}).exit_code == 65);
     remove_tree(dir);
 }

@@ -1,0 +1,7 @@
+#include "db/sqlite_durability.h"
+
+namespace shopctl::db {
+
+const char* const kSqliteSynchronous = "FULL";
+
+}  // namespace shopctl::db
