@@ -52,10 +52,21 @@ std::string render_receipt(const Receipt& r, bool with_explanation, bool colour)
     out << (r.order_id ? "Order " + std::to_string(*r.order_id) : std::string("Quote")) << "  " << status << "  "
         << r.created_at << "  member " << r.member_id << (r.replayed ? "  (replayed)" : "") << "\n\n";
     std::vector<std::vector<std::string>> rows;
-    for (const auto& item : r.items)
-        rows.push_back({item.name, std::to_string(item.quantity), format_won(item.unit_price),
+    for (size_t i = 0; i < r.items.size(); ++i) {
+        const auto& item = r.items[i];
+        rows.push_back({item.name, format_won(item.quantity), format_won(item.unit_price),
                         coupon_label(item.coupon_issue_id), format_won(item.discount), format_won(item.amount)});
-    out << render_table({"Item", "Qty", "Unit price", "Coupon", "Discount", "Amount"}, rows, "lrrrrr") << '\n';
+        if (r.returned) {
+            rows.back().push_back(format_won(r.returned->quantity[i]));
+            rows.back().push_back(format_won(r.returned->refunded[i]));
+        }
+    }
+    if (r.returned)
+        out << render_table({"Item", "Qty", "Unit price", "Coupon", "Discount", "Amount", "Returned", "Refunded"}, rows,
+                            "lrrrrrrr")
+            << '\n';
+    else
+        out << render_table({"Item", "Qty", "Unit price", "Coupon", "Discount", "Amount"}, rows, "lrrrrr") << '\n';
 
     std::vector<std::vector<std::string>> totals = {
         {"Subtotal", format_won(r.subtotal)},
@@ -64,6 +75,7 @@ std::string render_receipt(const Receipt& r, bool with_explanation, bool colour)
         {"Total", format_won(r.total)},
         {"Points", format_won(r.points_before) + " -> " + format_won(r.points_after)},
     };
+    if (r.returned) totals.push_back({"Refunded", format_won(r.returned->total_refunded)});
     if (r.platform)
         totals.push_back({"Data platform", r.platform->status + (r.platform->error ? " (" + *r.platform->error + ")" : "")});
     size_t label = 0, value = 0;

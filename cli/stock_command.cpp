@@ -20,7 +20,7 @@ void add_stock_command(CommandSetup setup) {
     add->add_option("DELTA", *delta, "units to add; negative to take away (never below zero)")
         ->required()
         ->allow_extra_args(false);
-    add->footer("Example:\n  shopctl stock add 10 24\n  shopctl stock add 10 -- -3");
+    add->footer("Example:\n  shopctl stock add 10 24\n  shopctl stock add 10 -3");
     stock->footer("Example:\n  shopctl stock add 10 24");
     RunFunction& selected = setup.selected;
     add->callback([id, delta, &selected] {

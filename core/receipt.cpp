@@ -45,7 +45,8 @@ std::string Receipt::to_json_text(bool with_explanation) const {
     if (order_id) out.field("order_id", *order_id);
     out.field("member_id", member_id).field("status", status).field("created_at", created_at);
     out.key("items").begin_array();
-    for (const auto& l : items)
+    for (size_t i = 0; i < items.size(); ++i) {
+        const DecidedLine& l = items[i];
         out.begin_object()
             .field("product_id", l.product_id)
             .field("name", l.name)
@@ -54,8 +55,10 @@ std::string Receipt::to_json_text(bool with_explanation) const {
             .field("line_total", l.line_total)
             .field("coupon_issue_id", l.coupon_issue_id)
             .field("discount", l.discount)
-            .field("amount", l.amount)
-            .end_object();
+            .field("amount", l.amount);
+        if (returned) out.field("returned_quantity", returned->quantity[i]).field("refunded", returned->refunded[i]);
+        out.end_object();
+    }
     out.end_array();
     out.field("subtotal", subtotal)
         .field("product_discount", product_discount)
@@ -66,6 +69,7 @@ std::string Receipt::to_json_text(bool with_explanation) const {
         .field("points_after", points_after)
         .field("idempotency_key", idempotency_key)
         .field("replayed", replayed);
+    if (returned) out.field("refunded", returned->total_refunded);
     if (platform) {
         out.key("platform");
         write_platform(out, *platform);

@@ -37,6 +37,14 @@ struct Receipt {
     bool replayed = false;
     std::optional<PlatformState> platform;  // absent in the outbox payload and in quotes
     std::vector<CouponExplanation> explanation;  // printed with --explain only
+    // What returns gave back, per item (in item order) and in all: read from the store
+    // once an order has a return, so `orders show` lists it; absent before.
+    struct Returned {
+        std::vector<int64_t> quantity;
+        std::vector<Won> refunded;
+        Won total_refunded = 0;
+    };
+    std::optional<Returned> returned;
 
     static Receipt from_decision(const CheckoutDecision& d, std::optional<int64_t> order_id, std::string status,
                                  std::string created_at, std::optional<std::string> idempotency_key);

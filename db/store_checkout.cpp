@@ -194,7 +194,7 @@ Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, 
 Result<Receipt> SqliteStore::read_receipt(int64_t order_id) {
     auto& o = prepared(
         "SELECT member_id, status, created_at, subtotal, product_discount, order_coupon_issue_id, order_discount, "
-        "total, points_before, points_after, idempotency_key FROM orders WHERE id = :id");
+        "total, points_before, points_after, idempotency_key, refunded FROM orders WHERE id = :id");
     o.bind(":id", order_id);
     if (!o.executeStep()) return Error::OrderNotFound(order_id);
     Receipt r;
@@ -210,15 +210,21 @@ Result<Receipt> SqliteStore::read_receipt(int64_t order_id) {
     r.points_before = o.getColumn(8).getInt64();
     r.points_after = o.getColumn(9).getInt64();
     r.idempotency_key = optional_text(o, 10);
+    if (r.status != "PAID") r.returned = Receipt::Returned{{}, {}, o.getColumn(11).getInt64()};
 
     auto& items = prepared(
-        "SELECT product_id, name, quantity, unit_price, line_total, coupon_issue_id, discount, amount "
-        "FROM order_item WHERE order_id = :id ORDER BY line_no");
+        "SELECT product_id, name, quantity, unit_price, line_total, coupon_issue_id, discount, amount, "
+        "returned_quantity, refunded FROM order_item WHERE order_id = :id ORDER BY line_no");
     items.bind(":id", order_id);
-    while (items.executeStep())
+    while (items.executeStep()) {
         r.items.push_back({items.getColumn(0).getInt64(), items.getColumn(1).getString(), items.getColumn(2).getInt64(),
                            items.getColumn(3).getInt64(), items.getColumn(4).getInt64(), optional_int(items, 5),
                            items.getColumn(6).getInt64(), items.getColumn(7).getInt64()});
+        if (r.returned) {
+            r.returned->quantity.push_back(items.getColumn(8).getInt64());
+            r.returned->refunded.push_back(items.getColumn(9).getInt64());
+        }
+    }
 
     auto& p = prepared(
         "SELECT status, attempts, last_error FROM platform_outbox WHERE order_id = :id AND event = 'order.paid'");

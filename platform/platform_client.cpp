@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/json_reader.h"
+
 namespace shopctl::platform {
 
 namespace {
@@ -67,10 +69,32 @@ const Curl* load_curl(std::string& error) {
 
 }  // namespace
 
+std::string redact_url(const std::string& url) {
+    // scheme://user:password@host/... -> scheme://***@host/...: credentials never reach a message.
+    const auto scheme = url.find("://");
+    const size_t from = scheme == std::string::npos ? 0 : scheme + 3;
+    const auto at = url.find('@', from);
+    const auto slash = url.find('/', from);
+    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
+    return url.substr(0, from) + "***" + url.substr(at);
+}
+
 Status validate_platform_url(const std::string& url) {
     auto starts = [&](const char* prefix) { return url.rfind(prefix, 0) == 0; };
     if (!(starts("http://") || starts("https://")) || url.size() <= std::string("https://").size() - 1)
-        return Error::InvalidInput("platform URL '" + url + "' must start with http:// or https://");
+        return Error::InvalidInput("platform URL " + quote_user_text(redact_url(url)) +
+                                   " must start with http:// or https://");
+    for (unsigned char c : url)
+        if (c < 0x20 || c == 0x7f)
+            return Error::InvalidInput("platform URL " + quote_user_text(redact_url(url)) + " holds a control character");
+    return ok_status();
+}
+
+Status validate_platform_token(const std::string& token) {
+    // A CR or LF would end the Authorization header and start another: refused, never echoed.
+    for (unsigned char c : token)
+        if (c < 0x20 || c == 0x7f)
+            return Error::InvalidInput("SHOPCTL_PLATFORM_TOKEN holds a control character (CR, LF, ...): refused");
     return ok_status();
 }
 

@@ -25,8 +25,13 @@ struct Delivery {
     std::string error;       // why not delivered, one line
 };
 
-// http:// or https:// only; anything else is INVALID_INPUT.
+// http:// or https:// only, no control characters; anything else is INVALID_INPUT,
+// whose message shows the URL without its credentials.
 Status validate_platform_url(const std::string& url);
+// No control characters (a CR/LF would inject a header); the token is never shown.
+Status validate_platform_token(const std::string& token);
+// The URL with any user:password@ replaced by ***@.
+std::string redact_url(const std::string& url);
 
 class PlatformClient {
 public:

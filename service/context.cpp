@@ -36,7 +36,10 @@ Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& 
     if (auto s = platform::validate_platform_url(*settings.platform_url); !s) return s.error();
     platform::PlatformConfig config;
     config.url = *settings.platform_url;
-    if (const char* token = std::getenv("SHOPCTL_PLATFORM_TOKEN"); token && *token) config.token = token;
+    if (const char* token = std::getenv("SHOPCTL_PLATFORM_TOKEN"); token && *token) {
+        if (auto s = platform::validate_platform_token(token); !s) return s.error();
+        config.token = token;
+    }
     config.timeout_seconds = settings.platform_timeout_seconds;
     return std::optional<platform::PlatformConfig>(config);
 }

@@ -139,6 +139,54 @@ Result<Json> run_step(db::Store& store, const ScenarioStep& step, UnixSeconds no
             if (!id) return error_json(id.error());
             return coupon_issue_json(*id, *coupon, *member);
         }
+        case StepKind::Return: {
+            // {"order_id": 1, "items": [{"product_id": 10, "quantity": 1}], "dry_run": false}
+            auto id = int_field(step.input, "order_id", where);
+            if (!id) return id.error();
+            const Json* items = find_key(step.input, "items");
+            if (!items || !items->is_array() || items->empty())
+                return Error::InvalidInput(where + ": return.items must be a non-empty array");
+            std::vector<ReturnRequest> requests;
+            for (const Json& item : *items) {
+                auto product = int_field(item, "product_id", where);
+                if (!product) return product.error();
+                auto quantity = int_field(item, "quantity", where);
+                if (!quantity) return quantity.error();
+                requests.push_back({*product, *quantity});
+            }
+            const Json* dry = find_key(step.input, "dry_run");
+            const bool dry_run = dry && dry->is_boolean() && dry->get<bool>();
+            auto returned = store.return_order(*id, requests, false, now, std::nullopt, dry_run);
+            if (!returned) return error_json(returned.error());
+            return return_json(*returned, PlatformState{}, step.explain);
+        }
+        case StepKind::SetProduct: {
+            // {"product_id": 10, "price": 13000, "status": "SALE_ENDED", "name": "..."}
+            auto id = int_field(step.input, "product_id", where);
+            if (!id) return id.error();
+            db::ProductChange change;
+            if (find_key(step.input, "price")) {
+                auto price = int_field(step.input, "price", where);
+                if (!price) return price.error();
+                change.price = *price;
+            }
+            if (const Json* status = find_key(step.input, "status")) change.on_sale = *status == "ON_SALE";
+            if (const Json* name = find_key(step.input, "name"); name && name->is_string()) change.name = name->get<std::string>();
+            auto row = store.set_product(*id, change);
+            if (!row) return error_json(row.error());
+            return Json{{"product_id", row->id}, {"name", row->name}, {"price", row->price}, {"stock", row->stock},
+                        {"status", row->status}};
+        }
+        case StepKind::AddStock: {
+            // {"product_id": 10, "delta": -2}
+            auto id = int_field(step.input, "product_id", where);
+            if (!id) return id.error();
+            auto delta = int_field(step.input, "delta", where);
+            if (!delta) return delta.error();
+            auto row = store.add_stock(*id, *delta);
+            if (!row) return error_json(row.error());
+            return Json{{"product_id", row->id}, {"name", row->name}, {"stock", row->stock}, {"added", *delta}};
+        }
     }
     return Error::InvalidInput(where + ": unknown step");
 }

@@ -12,13 +12,17 @@ struct Kind {
     const char* key;
     StepKind kind;
 };
-constexpr Kind kKinds[] = {{"checkout", StepKind::Checkout}, {"quote", StepKind::Quote}, {"batch", StepKind::Batch},
-                           {"cancel", StepKind::Cancel},     {"charge", StepKind::Charge}, {"issue", StepKind::Issue}};
+constexpr Kind kKinds[] = {{"checkout", StepKind::Checkout},       {"quote", StepKind::Quote},
+                           {"batch", StepKind::Batch},             {"cancel", StepKind::Cancel},
+                           {"charge", StepKind::Charge},           {"issue", StepKind::Issue},
+                           {"return", StepKind::Return},           {"set_product", StepKind::SetProduct},
+                           {"add_stock", StepKind::AddStock}};
 
 Result<ScenarioStep> read_step(const Json& j, const std::string& path, ErrorMaker err) {
     if (auto s = expect_object(j, path, err); !s) return s.error();
     if (auto s = only_keys(j, path,
-                           {"checkout", "quote", "batch", "cancel", "charge", "issue", "expect", "explain", "now", "name"},
+                           {"checkout", "quote", "batch", "cancel", "charge", "issue", "return", "set_product",
+                            "add_stock", "expect", "explain", "now", "name"},
                            err);
         !s)
         return s.error();
@@ -32,10 +36,12 @@ Result<ScenarioStep> read_step(const Json& j, const std::string& path, ErrorMake
             step.input = *v;
         }
     if (actions != 1)
-        return err(path, "must hold exactly one of checkout, quote, batch, cancel, charge, issue");
+        return err(path, "must hold exactly one of checkout, quote, batch, cancel, charge, issue, return, set_product, "
+                         "add_stock");
     if (step.kind == StepKind::Batch)
         if (auto s = expect_array(step.input, field_path(path, "batch"), err); !s) return s.error();
-    if (step.kind == StepKind::Charge || step.kind == StepKind::Issue) {
+    if (step.kind == StepKind::Charge || step.kind == StepKind::Issue || step.kind == StepKind::Return ||
+        step.kind == StepKind::SetProduct || step.kind == StepKind::AddStock) {
         const std::string p = field_path(path, step.kind_name);
         if (auto s = expect_object(step.input, p, err); !s) return s.error();
     }

@@ -14,7 +14,7 @@
 
 namespace shopctl::service {
 
-enum class StepKind { Checkout, Quote, Batch, Cancel, Charge, Issue };
+enum class StepKind { Checkout, Quote, Batch, Cancel, Charge, Issue, Return, SetProduct, AddStock };
 
 struct ScenarioStep {
     StepKind kind = StepKind::Checkout;

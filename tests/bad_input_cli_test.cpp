@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "tests/support/shop.h"
 #include "tests/support/store_dump.h"
 
@@ -163,4 +165,116 @@ TEST_CASE("names that look like SQL are stored verbatim") {
     TestShop shop(fixture);
     CHECK(query_text(shop.db(), "SELECT name FROM member WHERE id = 66") == "'); DROP TABLE orders;--");
     CHECK(count_rows(shop.db(), "orders") == 0);
+}
+
+TEST_CASE("bounded input: deep nesting, a key twice, a NUL byte, an endless file; nothing written, no crash") {
+    TestShop shop;
+    const std::string before = shop.dump();
+    std::string deep = R"({"member_id": 1, "items": [{"product_id": 10, "quantity": 1}], "coupons": )";
+    for (int i = 0; i < 50000; ++i) deep += "[";
+    expect_bad_cart(shop, deep, "deeper than 64");
+    expect_bad_cart(shop, R"({"member_id": 1, "member_id": 2, "items": [{"product_id": 10, "quantity": 1}]})",
+                    "'member_id' twice");
+    expect_bad_cart(shop, std::string(R"({"member_id": 1, "items": [{"product_id": 10, "quantity": 1}]})") +
+                              std::string(1, '\0') + "garbage",
+                    "NUL byte");
+    // 64 levels are fine; the 65th is refused.
+    std::string nested64 = "1", nested65;
+    for (int i = 0; i < 62; ++i) nested64 = "[" + nested64 + "]";
+    const auto ok = shop.run({"checkout", shop.write_file("c64.json", R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}], "coupons": )" + nested64 + "}"), "--json"});
+    CHECK(json::parse(ok.out)["error"]["message"].get<std::string>().find("deeper") == std::string::npos);
+    // /dev/zero: refused after 1 MiB, in bounded memory (a 256 MiB address-space cap is plenty).
+    const auto zero = run_program({"/usr/bin/prlimit", "--as=268435456", SHOPCTL_BIN, "--db", shop.db(), "checkout",
+                                   "/dev/zero", "--json"});
+    CHECK(zero.exit_code == 65);
+    CHECK(json::parse(zero.out)["error"]["code"] == "INVALID_CART");
+    CHECK(zero.err.find("larger than 1 MiB") != std::string::npos);
+    // A fixture with a key twice, or nested too deep.
+    const auto twice = shop.run({"load", shop.write_file("f.json", R"({"members": [], "members": []})")});
+    CHECK(twice.exit_code == 65);
+    CHECK(twice.err.find("INVALID_FIXTURE") != std::string::npos);
+    std::string deep_fixture = R"({"members": [{"id": 9, "name": "x", "points": )";
+    for (int i = 0; i < 50000; ++i) deep_fixture += "[";
+    CHECK(shop.run({"load", shop.write_file("deep.json", deep_fixture)}).exit_code == 65);
+    CHECK(shop.dump() == before);
+}
+
+TEST_CASE("a fixture over 64 MiB is refused without reading it all") {
+    TestShop shop;
+    const std::string before = shop.dump();
+    const std::string path = shop.dir() + "/huge.json";
+    {
+        std::ofstream out(path);
+        out << R"({"members": [)";
+        const std::string member = R"({"id": 1, "name": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},)";
+        for (size_t written = 0; written < (65u << 20); written += member.size()) out << member;
+        out << "]}";
+    }
+    const auto r = run_program({"/usr/bin/prlimit", "--as=536870912", SHOPCTL_BIN, "--db", shop.db(), "load", path});
+    CHECK(r.exit_code == 65);
+    CHECK(r.err.find("INVALID_FIXTURE") != std::string::npos);
+    CHECK(r.err.find("larger than 64 MiB") != std::string::npos);
+    CHECK(shop.dump() == before);
+}
+
+TEST_CASE("every stored amount stays within 10^15: what would pass it is refused, nothing changed") {
+    TestShop shop;
+    json fixture = base_fixture();
+    fixture["products"][0]["stock"] = 4611686018427387904LL;  // 2^62
+    const auto big_stock = shop.run({"load", shop.write_file("big.json", fixture.dump())});
+    CHECK(big_stock.exit_code == 65);
+    CHECK(big_stock.err.find("products[0].stock") != std::string::npos);
+    const std::string before = shop.dump();
+    const auto charge = shop.run({"points", "charge", "1", "999999999999999"});
+    CHECK(charge.exit_code == 65);
+    CHECK(charge.err.find("10^15") != std::string::npos);
+    CHECK(shop.run({"points", "charge", "1", "9223372036854775807"}).exit_code == 65);
+    CHECK(shop.run({"stock", "add", "10", "999999999999999"}).exit_code == 65);
+    CHECK(shop.run({"products", "set", "10", "--price", "1000000000000001"}).exit_code == 65);
+    CHECK(shop.dump() == before);
+    // Up to the bound is fine, and a return that would pass it is refused whole.
+    REQUIRE(shop.checkout({{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 2}}}}}).exit_code == 0);
+    REQUIRE(shop.run({"stock", "add", "13", std::to_string(1000000000000000LL - 98)}).exit_code == 0);
+    const std::string full = shop.dump();
+    const auto back = shop.run({"orders", "return", "1", "13:2", "--json"});
+    CHECK(back.exit_code == 65);
+    CHECK(back.err.find("past 10^15") != std::string::npos);
+    CHECK(shop.dump() == full);
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("load never undoes what an order did; verify catches a coupon given back under a live order") {
+    TestShop shop;
+    // Coupon 3 (10% off mugs) goes to the order.
+    REQUIRE(shop.checkout({{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}, {"coupons", {3}}}).exit_code == 0);
+    const std::string before = shop.dump();
+    const auto reload = shop.run({"load", shop.write_file("again.json", base_fixture().dump())});
+    CHECK(reload.exit_code == 65);
+    CHECK(reload.err.find("coupon issue 3 was used by order 1") != std::string::npos);
+    CHECK(shop.dump() == before);
+    // Tampered by hand: verify names it.
+    exec_sql(shop.db(), "UPDATE coupon_issue SET status = 'ISSUED', used_order_id = NULL, used_at = NULL WHERE id = 3");
+    const auto v = shop.run({"verify", "--json"});
+    CHECK(v.exit_code == 1);
+    CHECK(v.out.find("coupon_held_by_live_order") != std::string::npos);
+}
+
+TEST_CASE("user text never reaches the terminal raw; init makes an existing store private") {
+    TestShop shop;
+    const auto r = shop.run({"checkout", shop.write_file("esc.json", "{\"member_id\": 1, \"\\u001b[31mred\": 1, \"items\": []}")});
+    CHECK(r.exit_code == 65);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+    CHECK(r.err.find("\\x1b[31mred") != std::string::npos);
+
+    const std::string dir = make_temp_dir();
+    const std::string db = dir + "/open.db";
+    REQUIRE(run_shopctl({"--db", db, "init"}).exit_code == 0);
+    REQUIRE(chmod(db.c_str(), 0644) == 0);
+    const auto again = run_shopctl({"--db", db, "init"});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("was mode 0644") != std::string::npos);
+    struct stat st;
+    REQUIRE(stat(db.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    remove_tree(dir);
 }

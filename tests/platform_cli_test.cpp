@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <sstream>
+#include <thread>
 #include <set>
 
 #include "tests/support/platform_sink.h"
@@ -170,4 +172,92 @@ TEST_CASE("a cancel pushes its own event with its own key") {
     REQUIRE(requests.size() == 2);
     CHECK(requests[1].headers.at("Idempotency-Key") == "order-1-cancelled");
     CHECK(json::parse(requests[1].body)["event"] == "order.cancelled");
+}
+
+TEST_CASE("outbox leases follow the real clock: flushes with far-apart --now never push one row at once") {
+    // Before leases ran on the real clock, a claim lasted 60 s of --now: a second flush
+    // whose --now was 2 minutes later took rows the first was still pushing.
+    json fixture = base_fixture();
+    fixture["products"][3]["stock"] = 1000;
+    TestShop shop(fixture);
+    std::string carts;
+    for (int i = 0; i < 30; ++i) carts += R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}], "coupons": []})" "\n";
+    REQUIRE(shop.run({"batch", shop.write_file("c.jsonl", carts)}).exit_code == 0);
+    PlatformSink sink;
+    sink.delay_ms(60);  // a slow platform: a flush of 30 rows takes about 2 s
+    Child first({SHOPCTL_BIN, "--db", shop.db(), "--now", "2026-11-26T03:15:00Z", "outbox", "flush", "--all",
+                 "--platform-url", sink.url()},
+                {});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    Child second({SHOPCTL_BIN, "--db", shop.db(), "--now", "2026-11-26T03:17:00Z", "outbox", "flush", "--all",
+                  "--platform-url", sink.url()},
+                 {});
+    const auto a = first.finish();
+    const auto b = second.finish();
+    CHECK(a.exit_code == 0);
+    CHECK(b.exit_code == 0);
+    CHECK(sink.most_concurrent_for_one_key() == 1);
+    std::set<std::string> keys;
+    for (const auto& r : sink.requests()) keys.insert(r.headers.at("Idempotency-Key"));
+    CHECK(keys.size() == 30);  // none missed
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE status = 'SENT'") == "30");
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE claim_token IS NOT NULL") == "0");
+}
+
+TEST_CASE("a row is marked only by the holder of its lease") {
+    TestShop shop;
+    REQUIRE(shop.run({"checkout", cart_file(shop)}).exit_code == 0);
+    // Another sender holds the row (its lease runs for an hour of real time): a flush leaves it alone.
+    exec_sql(shop.db(), "UPDATE platform_outbox SET claim_token = 'other', claimed_until = '2999-01-01T00:00:00Z'");
+    PlatformSink sink;
+    const auto r = shop.run({"outbox", "flush", "--all", "--platform-url", sink.url()});
+    CHECK(r.exit_code == 0);
+    CHECK(sink.requests().empty());
+    CHECK(query_text(shop.db(), "SELECT status || ':' || attempts FROM platform_outbox") == "PENDING:0");
+    // Once that lease is over by the real clock, the row is anyone's.
+    exec_sql(shop.db(), "UPDATE platform_outbox SET claimed_until = '2000-01-01T00:00:00Z'");
+    CHECK(shop.run({"outbox", "flush", "--all", "--platform-url", sink.url()}).exit_code == 0);
+    CHECK(sink.requests().size() == 1);
+    CHECK(query_text(shop.db(), "SELECT status FROM platform_outbox") == "SENT");
+}
+
+TEST_CASE("credentials in a URL are never echoed; a token with CR/LF is refused, nothing written") {
+    TestShop shop;
+    const std::string before = shop.dump();
+    const auto ftp = shop.run({"checkout", cart_file(shop), "--platform-url", "ftp://user:PASSWORD@example.invalid/x"});
+    CHECK(ftp.exit_code == 65);
+    CHECK(ftp.err.find("PASSWORD") == std::string::npos);
+    CHECK(ftp.err.find("ftp://***@example.invalid/x") != std::string::npos);
+    PlatformSink sink;
+    RunOptions injected{"", {{"SHOPCTL_PLATFORM_TOKEN", "abc\r\nX-Evil: 1"}}, ""};
+    const auto r = shop.run({"checkout", cart_file(shop), "--platform-url", sink.url(), "--json"}, injected);
+    CHECK(r.exit_code == 65);
+    CHECK(json::parse(r.out)["error"]["code"] == "INVALID_INPUT");
+    CHECK(r.err.find("X-Evil") == std::string::npos);
+    CHECK(r.err.find("abc") == std::string::npos);
+    CHECK(sink.requests().empty());
+    CHECK(shop.dump() == before);
+}
+
+TEST_CASE("batch lines are printed after each group's commit, then pushed; the push outcome is in the outbox") {
+    TestShop shop;
+    PlatformSink sink;
+    std::string carts;
+    for (int i = 0; i < 5; ++i)
+        carts += json{{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}, {"coupons", json::array()},
+                      {"idempotency_key", "k" + std::to_string(i)}}.dump() + "\n";
+    const auto r = shop.run({"batch", shop.write_file("c.jsonl", carts), "--commit-every", "2", "--platform-url", sink.url()});
+    REQUIRE(r.exit_code == 0);
+    int line = 0;
+    std::istringstream lines(r.out);
+    std::string text;
+    while (std::getline(lines, text)) {
+        const json j = json::parse(text);
+        CHECK(j["idempotency_key"] == "k" + std::to_string(line));
+        CHECK(j["receipt"]["platform"]["status"] == "QUEUED");  // printed before the push
+        ++line;
+    }
+    CHECK(line == 5);
+    CHECK(sink.requests().size() == 5);
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE status = 'SENT'") == "5");
 }

@@ -35,6 +35,9 @@ public:
     int port() const { return port_; }
     void answer(int status) { status_ = status; }
     void stall(int seconds) { stall_seconds_ = seconds; }
+    void delay_ms(int ms) { delay_ms_ = ms; }  // a slow platform that still answers
+    // The most requests that were being answered at one time, per Idempotency-Key.
+    int most_concurrent_for_one_key() const;
     std::vector<RecordedRequest> requests() const;
     void stop();
 
@@ -44,6 +47,9 @@ private:
     int port_ = 0;
     std::atomic<int> status_{200};
     std::atomic<int> stall_seconds_{0};
+    std::atomic<int> delay_ms_{0};
+    std::map<std::string, int> in_flight_;       // under mutex_
+    std::map<std::string, int> most_in_flight_;  // under mutex_
     mutable std::mutex mutex_;
     std::vector<RecordedRequest> requests_;
 };
