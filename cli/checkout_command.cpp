@@ -7,7 +7,7 @@
 #include "cli/output.h"
 #include "cli/receipt_text.h"
 #include "core/cart.h"
-#include "service/outbox_delivery.h"
+#include "service/orders.h"
 
 namespace shopctl::cli {
 
@@ -31,17 +31,10 @@ int run_checkout(const Settings& settings, const CheckoutOptions& options, db::C
     if (!store) return report_error(settings, store.error());
 
     service::OutboxDelivery delivery(**store, *platform);
-    auto result = (*store)->checkout(*cart, *now, mode, delivery.lease_for(1));
-    if (!result) return report_error(settings, result.error());
-    Receipt& receipt = result->receipt;
-    if (result->outbox_id && platform->has_value()) {
-        // After the durable commit: a failed push leaves the order whole and the row queued.
-        auto state = delivery.deliver(*result->outbox_id, *now, warn);
-        if (state) receipt.platform = *state;
-        else warn("order " + std::to_string(receipt.order_id.value_or(0)) + " is committed but its platform state could not be recorded: " + state.error().message);
-    }
-    if (settings.json) std::cout << receipt.to_json_text(options.explain) << '\n';
-    else std::cout << render_receipt(receipt, options.explain, use_colour());
+    auto receipt = service::check_out(**store, delivery, *cart, *now, mode, warn);
+    if (!receipt) return report_error(settings, receipt.error());
+    if (settings.json) std::cout << receipt->to_json_text(options.explain) << '\n';
+    else std::cout << render_receipt(*receipt, options.explain, use_colour());
     return 0;
 }
 

@@ -14,7 +14,7 @@ void add_init_command(CommandSetup setup) {
     RunFunction& selected = setup.selected;
     sub->callback([&selected] {
         selected = [](const Settings& s) {
-            auto report = db::SqliteStore::init(service::store_options(s));
+            auto report = db::init_store(service::store_options(s));
             if (!report) return report_error(s, report.error());
             if (report->tightened_from_mode && !s.json) {
                 char mode[8];

@@ -7,7 +7,7 @@
 #include "cli/output.h"
 #include "cli/receipt_text.h"
 #include "core/cart.h"
-#include "service/outbox_delivery.h"
+#include "service/orders.h"
 #include "service/views.h"
 
 namespace shopctl::cli {
@@ -135,14 +135,10 @@ int run_return(const Settings& s, const ReturnOptions& o, bool cancel) {
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
     service::OutboxDelivery delivery(**store, *platform);
-    auto done = (*store)->return_order(*id, requests, cancel, *now, o.dry_run ? std::nullopt : delivery.lease_for(1),
-                                       o.dry_run);
+    auto done = service::give_back(**store, delivery, *id, requests, cancel, *now, o.dry_run, warn);
     if (!done) return report_error(s, done.error());
-    PlatformState state;
-    if (done->outbox_id)
-        if (auto pushed = delivery.deliver(*done->outbox_id, *now, warn)) state = *pushed;
-    if (s.json) print_json(service::return_json(*done, state, o.explain));
-    else print_return_text(*done, state, o.explain);
+    if (s.json) print_json(service::return_json(done->result, done->platform, o.explain));
+    else print_return_text(done->result, done->platform, o.explain);
     return 0;
 }
 

@@ -9,7 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
-#include "service/replay.h"
+#include "qa/replay.h"
 
 namespace shopctl::cli {
 
@@ -37,11 +37,11 @@ std::string xml_escape(const std::string& s) {
     return out;
 }
 
-std::string describe(const service::Mismatch& m) {
+std::string describe(const qa::Mismatch& m) {
     return m.where + ": at " + m.path + ": expected " + m.expected + ", got " + m.actual;
 }
 
-Status write_junit(const std::string& path, const std::vector<service::ScenarioOutcome>& outcomes, double seconds) {
+Status write_junit(const std::string& path, const std::vector<qa::ScenarioOutcome>& outcomes, double seconds) {
     std::ofstream out(path);
     if (!out) return Error::InvalidInput("cannot write JUnit file '" + path + "'");
     size_t failures = 0, errors = 0;
@@ -82,9 +82,9 @@ Status write_junit(const std::string& path, const std::vector<service::ScenarioO
 int run_replay(const Settings& s, const ReplayCommandOptions& o) {
     auto now = service::resolve_now(s);
     if (!now) return report_error(s, now.error());
-    auto files = service::scenario_files(o.paths);
+    auto files = qa::scenario_files(o.paths);
     if (!files) return report_error(s, files.error());
-    service::ReplayOptions options;
+    qa::ReplayOptions options;
     // Only a --db on the command line (not SHOPCTL_DB) puts replays in a file: a scratch
     // store that replay creates, rebuilds for every scenario and leaves holding the last
     // one. It never deletes or overwrites a file it did not create.
@@ -102,10 +102,10 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
     options.busy_timeout_ms = static_cast<int>(s.busy_timeout_ms);
     options.default_now = *now;
 
-    std::vector<service::ScenarioOutcome> outcomes;
+    std::vector<qa::ScenarioOutcome> outcomes;
     double total = 0;
     for (const auto& file : *files) {
-        outcomes.push_back(service::replay_file(file, options));
+        outcomes.push_back(qa::replay_file(file, options));
         const auto& r = outcomes.back();
         total += r.seconds;
         if (s.json) continue;

@@ -105,6 +105,11 @@ Result<Cart> cart_from_json(const Json& json) {
     return cart;
 }
 
+Status check_same_cart(const Cart& cart, const std::string& stored_fingerprint) {
+    if (cart.fingerprint() == stored_fingerprint) return ok_status();
+    return Error::IdempotencyConflict(cart.idempotency_key.value_or(""));
+}
+
 std::string Cart::fingerprint() const {
     // "m1;i10x2,11x1;c3,7;e41000": cheap to build on every checkout, and stored with the order.
     std::vector<CartLine> lines = items;

@@ -39,6 +39,10 @@ struct Cart {
 };
 
 Result<Cart> parse_cart(std::string_view text);
+
+// SPEC.md section 6: a key already stored with `stored_fingerprint` replays when the
+// cart is the same one, and is IDEMPOTENCY_CONFLICT when it is not.
+Status check_same_cart(const Cart& cart, const std::string& stored_fingerprint);
 Result<Cart> cart_from_json(const Json& json);
 
 }  // namespace shopctl

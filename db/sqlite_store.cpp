@@ -115,21 +115,21 @@ void apply_schema(SQLite::Database& db, int from_version) {
 SqliteStore::SqliteStore(SQLite::Database db) : db_(std::move(db)) {}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreOptions& options) {
-    if (!is_memory(options.path) && !file_exists(options.path))
-        return Error::StoreError("no store at '" + options.path + "': run `shopctl init --db " + options.path +
+    if (!is_memory(options.location) && !file_exists(options.location))
+        return Error::StoreError("no store at '" + options.location + "': run `shopctl init --db " + options.location +
                                  "` first");
     configure_library();
     return guarded<std::unique_ptr<SqliteStore>>([&]() -> Result<std::unique_ptr<SqliteStore>> {
-        SQLite::Database db(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
+        SQLite::Database db(options.location, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
         const int version = user_version(db);
         if (version == 0)
-            return Error::StoreError("'" + options.path + "' holds no shopctl schema: run `shopctl init --db " +
-                                     options.path + "`");
+            return Error::StoreError("'" + options.location + "' holds no shopctl schema: run `shopctl init --db " +
+                                     options.location + "`");
         if (version > kSchemaVersion)
-            return Error::StoreError("'" + options.path + "' has schema version " + std::to_string(version) +
+            return Error::StoreError("'" + options.location + "' has schema version " + std::to_string(version) +
                                      ", newer than this shopctl knows (" + std::to_string(kSchemaVersion) + ")");
         if (version < kSchemaVersion)
-            return Error::StoreError("'" + options.path + "' has schema version " + std::to_string(version) +
+            return Error::StoreError("'" + options.location + "' has schema version " + std::to_string(version) +
                                      ": run `shopctl init` to upgrade it");
         configure_connection(db);
         return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
@@ -138,27 +138,28 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreOptions& optio
 
 Result<InitReport> SqliteStore::init(const StoreOptions& options) {
     InitReport report;
-    if (!is_memory(options.path) && !file_exists(options.path)) {
+    report.to_version = kSchemaVersion;
+    if (!is_memory(options.location) && !file_exists(options.location)) {
         // Created by us with 0600: a store holds members' balances and is nobody else's to read.
-        const int fd = ::open(options.path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-        if (fd < 0) return Error::StoreError("cannot create '" + options.path + "': " + std::strerror(errno));
+        const int fd = ::open(options.location.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd < 0) return Error::StoreError("cannot create '" + options.location + "': " + std::strerror(errno));
         ::close(fd);
         report.created = true;
-    } else if (struct stat st; !is_memory(options.path) && ::stat(options.path.c_str(), &st) == 0 && (st.st_mode & 077)) {
+    } else if (struct stat st; !is_memory(options.location) && ::stat(options.location.c_str(), &st) == 0 && (st.st_mode & 077)) {
         // An existing store readable by others (made by another tool, or copied): owner only.
-        if (::chmod(options.path.c_str(), 0600) != 0)
-            return Error::StoreError("'" + options.path + "' can be read by other users and cannot be made private: " +
+        if (::chmod(options.location.c_str(), 0600) != 0)
+            return Error::StoreError("'" + options.location + "' can be read by other users and cannot be made private: " +
                                      std::strerror(errno));
         report.tightened_from_mode = static_cast<unsigned>(st.st_mode & 0777);
     }
     configure_library();
     return guarded<InitReport>([&]() -> Result<InitReport> {
-        SQLite::Database db(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
+        SQLite::Database db(options.location, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, options.busy_timeout_ms);
         report.from_version = user_version(db);
         if (report.from_version > kSchemaVersion)
-            return Error::StoreError("'" + options.path + "' has schema version " +
+            return Error::StoreError("'" + options.location + "' has schema version " +
                                      std::to_string(report.from_version) + ", newer than this shopctl knows");
-        if (!is_memory(options.path)) db.exec("PRAGMA journal_mode = WAL");
+        if (!is_memory(options.location)) db.exec("PRAGMA journal_mode = WAL");
         configure_connection(db);
         if (report.from_version < kSchemaVersion) apply_schema(db, report.from_version);
         report.to_version = kSchemaVersion;

@@ -10,23 +10,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include "db/guarded.h"
+#include "db/open_store.h"
 #include "db/store.h"
 
 namespace shopctl::db {
 
 inline constexpr int kSchemaVersion = 3;
-
-struct StoreOptions {
-    std::string path = "shop.db";  // ":memory:" for a private in-memory store
-    int busy_timeout_ms = 5000;
-};
-
-struct InitReport {
-    bool created = false;
-    int from_version = 0;
-    int to_version = kSchemaVersion;
-    std::optional<unsigned> tightened_from_mode;  // an existing file others could read, now 0600
-};
 
 class SqliteStore final : public Store {
 public:
@@ -73,7 +62,7 @@ public:
     // ~160 MB instead of every 4 MB, so hot pages (stock, points, per-member index
     // leaves) are copied back and synced once per checkpoint rather than forty times.
     // Durability is the same; the WAL file may grow to that size during a batch.
-    Status tune_for_bulk();
+    Status tune_for_bulk() override;
 
 private:
     friend class WriteScope;

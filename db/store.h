@@ -133,6 +133,10 @@ public:
 
     virtual Result<LoadCounts> load_fixture(const Fixture& fixture, UnixSeconds now) = 0;
 
+    // Before a long bulk run (batch): whatever makes many transactions cheaper on
+    // this backend, with the same durability. Nothing by default.
+    virtual Status tune_for_bulk() { return ok_status(); }
+
     // SPEC.md section 4 in one transaction (or, inside a group, one savepoint).
     // `lease` holds the new outbox row for this process, so a concurrent
     // `outbox flush` leaves it to the push that follows the commit.

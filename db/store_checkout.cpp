@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/checkout.h"
+#include "core/outbox_rules.h"
 #include "db/row_readers.h"
 #include "db/sqlite_store.h"
 
@@ -65,8 +66,7 @@ Result<std::optional<Receipt>> SqliteStore::replay_or_conflict(const Cart& cart)
     s.bind(":key", *cart.idempotency_key);
     if (!s.executeStep()) return std::optional<Receipt>();
     const int64_t order_id = s.getColumn(0).getInt64();
-    if (s.getColumn(1).getString() != cart.fingerprint())
-        return Error::IdempotencyConflict(*cart.idempotency_key);
+    if (auto same = check_same_cart(cart, s.getColumn(1).getString()); !same) return same.error();
     auto receipt = read_receipt(order_id);
     if (!receipt) return receipt.error();
     receipt->replayed = true;
@@ -231,8 +231,7 @@ Result<Receipt> SqliteStore::read_receipt(int64_t order_id) {
     p.bind(":id", order_id);
     PlatformState platform;
     if (p.executeStep()) {
-        const std::string status = p.getColumn(0).getString();
-        platform.status = status == "PENDING" ? "QUEUED" : status;
+        platform.status = platform_status_of(p.getColumn(0).getString());
         platform.attempts = p.getColumn(1).getInt64();
         platform.error = optional_text(p, 2);
     }

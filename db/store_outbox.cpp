@@ -1,6 +1,7 @@
 // The platform outbox: rows written with their order, claimed by a sender in a
 // short transaction, then marked sent or failed (DEAD after the last attempt).
 #include "core/backoff.h"
+#include "core/outbox_rules.h"
 #include "db/row_readers.h"
 #include "db/sqlite_store.h"
 
@@ -155,7 +156,7 @@ Result<OutboxRow> SqliteStore::mark_outbox_failed(int64_t outbox_id, const std::
             "next_attempt_at = :next, claimed_until = NULL, claim_token = NULL WHERE id = :id");
         s.bind(":attempts", attempts);
         s.bind(":error", error);
-        s.bind(":status", attempts >= kMaxDeliveryAttempts ? "DEAD" : "PENDING");
+        s.bind(":status", outbox_status_after_failure(attempts));
         s.bind(":next", format_timestamp(next_attempt_at(now, attempts, jitter)));
         s.bind(":id", outbox_id);
         s.exec();
@@ -174,9 +175,7 @@ Result<OutboxRow> SqliteStore::retry_outbox(int64_t outbox_id, UnixSeconds now) 
         if (!get.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
         const std::string status = get.getColumn(0).getString();
         get.reset();
-        if (status != "DEAD")
-            return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " is " + status +
-                                       "; only DEAD rows can be retried");
+        if (auto retryable = check_retryable(outbox_id, status); !retryable) return retryable.error();
         auto& s = prepared(
             "UPDATE platform_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = :now, claimed_until = NULL, "
             "claim_token = NULL WHERE id = :id");

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/fixture.h"
-#include "db/sqlite_store.h"
+#include "db/open_store.h"
 #include "service/batch_runner.h"
 
 namespace {
@@ -17,7 +17,7 @@ const char* kShop = R"({"members": [{"id": 1, "name": "Kim", "points": 100000}],
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    auto store = shopctl::db::SqliteStore::in_memory();
+    auto store = shopctl::db::fresh_memory_store();
     if (!store) std::abort();
     auto fixture = shopctl::parse_fixture(kShop);
     if (!fixture || !(*store)->load_fixture(*fixture, 1795662900)) std::abort();

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "core/fixture.h"
-#include "db/sqlite_store.h"
+#include "db/open_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto fixture = shopctl::parse_fixture(std::string_view(reinterpret_cast<const char*>(data), size));
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (fixture.error().code != shopctl::ErrorCode::InvalidFixture) std::abort();
         return 0;
     }
-    auto store = shopctl::db::SqliteStore::in_memory();
+    auto store = shopctl::db::fresh_memory_store();
     if (!store) std::abort();
     auto loaded = (*store)->load_fixture(*fixture, 1795662900);
     if (!loaded) {

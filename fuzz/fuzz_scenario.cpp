@@ -3,15 +3,15 @@
 #include <cstdint>
 #include <string>
 
-#include "service/replay.h"
+#include "qa/replay.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    auto scenario = shopctl::service::parse_scenario_text(
+    auto scenario = shopctl::qa::parse_scenario_text(
         std::string_view(reinterpret_cast<const char*>(data), size), "/nonexistent/fuzz.json");
     if (!scenario) return 0;
     if (scenario->steps.size() > 50) return 0;  // keep each run short
-    shopctl::service::ReplayOptions options;
+    shopctl::qa::ReplayOptions options;
     options.default_now = 1795662900;
-    (void)shopctl::service::replay_scenario(*scenario, options);
+    (void)shopctl::qa::replay_scenario(*scenario, options);
     return 0;
 }

@@ -27,8 +27,8 @@ db::StoreOptions store_options(const Settings& settings) {
     return db::StoreOptions{settings.db_path, static_cast<int>(settings.busy_timeout_ms)};
 }
 
-Result<std::unique_ptr<db::SqliteStore>> open_store(const Settings& settings) {
-    return db::SqliteStore::open(store_options(settings));
+Result<std::unique_ptr<db::Store>> open_store(const Settings& settings) {
+    return db::open_store(store_options(settings));
 }
 
 Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& settings) {

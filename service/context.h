@@ -11,7 +11,7 @@
 #include "core/json_reader.h"
 #include "core/result.h"
 #include "core/timestamp.h"
-#include "db/sqlite_store.h"
+#include "db/open_store.h"
 #include "platform/platform_client.h"
 
 namespace shopctl::service {
@@ -30,7 +30,7 @@ struct Settings {
 Result<UnixSeconds> resolve_now(const Settings& settings);
 
 db::StoreOptions store_options(const Settings& settings);
-Result<std::unique_ptr<db::SqliteStore>> open_store(const Settings& settings);
+Result<std::unique_ptr<db::Store>> open_store(const Settings& settings);
 
 // The platform configuration, or nullopt when no URL is set. INVALID_INPUT for a URL
 // that is not http(s). The token comes from SHOPCTL_PLATFORM_TOKEN only.

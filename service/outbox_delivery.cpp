@@ -1,5 +1,7 @@
 #include "service/outbox_delivery.h"
 
+#include "core/outbox_rules.h"
+
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -27,7 +29,7 @@ constexpr int64_t kClaimBatch = 16;
 
 PlatformState state_of(const db::OutboxRow& row) {
     PlatformState s;
-    s.status = row.status == "PENDING" ? "QUEUED" : row.status;
+    s.status = platform_status_of(row.status);
     s.attempts = row.attempts;
     s.error = row.last_error;
     return s;

@@ -1,16 +1,18 @@
-#include "service/replay.h"
+#include "qa/replay.h"
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 
 #include "core/cart.h"
-#include "db/sqlite_store.h"
+#include "db/open_store.h"
 #include "service/batch_runner.h"
 #include "service/context.h"
 #include "service/views.h"
 
-namespace shopctl::service {
+namespace shopctl::qa {
+
+using namespace shopctl::service;  // inputs, batches, outbox and views are the service layer's
 
 namespace fs = std::filesystem;
 
@@ -193,15 +195,15 @@ Result<Json> run_step(db::Store& store, const ScenarioStep& step, UnixSeconds no
 
 // The scratch store for one scenario: the files at db_path are replay's own (the
 // command refused a path that existed before it ran).
-Result<std::unique_ptr<db::SqliteStore>> fresh_store(const ReplayOptions& options) {
-    if (!options.db_path) return db::SqliteStore::in_memory();
+Result<std::unique_ptr<db::Store>> fresh_store(const ReplayOptions& options) {
+    if (!options.db_path) return db::fresh_memory_store();
     for (const char* suffix : {"", "-wal", "-shm"}) {
         std::error_code ec;
         fs::remove(*options.db_path + suffix, ec);
     }
     const db::StoreOptions so{*options.db_path, options.busy_timeout_ms};
-    if (auto init = db::SqliteStore::init(so); !init) return init.error();
-    return db::SqliteStore::open(so);
+    if (auto init = db::init_store(so); !init) return init.error();
+    return db::open_store(so);
 }
 
 }  // namespace
@@ -257,4 +259,4 @@ ScenarioOutcome replay_file(const std::string& path, const ReplayOptions& option
     return replay_scenario(*scenario, options);
 }
 
-}  // namespace shopctl::service
+}  // namespace shopctl::qa

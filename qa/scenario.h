@@ -12,7 +12,7 @@
 #include "core/json_reader.h"
 #include "core/result.h"
 
-namespace shopctl::service {
+namespace shopctl::qa {
 
 enum class StepKind { Checkout, Quote, Batch, Cancel, Charge, Issue, Return, SetProduct, AddStock };
 
@@ -45,4 +45,4 @@ bool looks_like_fixture(const Json& json);
 // INVALID_INPUT naming the field: how a malformed scenario file is reported.
 Error invalid_scenario(const std::string& field, const std::string& message);
 
-}  // namespace shopctl::service
+}  // namespace shopctl::qa

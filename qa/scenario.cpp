@@ -1,10 +1,12 @@
-#include "service/scenario.h"
+#include "qa/scenario.h"
 
 #include <filesystem>
 
 #include "service/context.h"
 
-namespace shopctl::service {
+namespace shopctl::qa {
+
+using namespace shopctl::service;  // inputs, batches, outbox and views are the service layer's
 
 namespace {
 
@@ -136,4 +138,4 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& p
     return sc;
 }
 
-}  // namespace shopctl::service
+}  // namespace shopctl::qa

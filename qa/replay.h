@@ -9,9 +9,9 @@
 
 #include "core/json_reader.h"
 #include "core/result.h"
-#include "service/scenario.h"
+#include "qa/scenario.h"
 
-namespace shopctl::service {
+namespace shopctl::qa {
 
 struct Mismatch {
     std::string where;  // "step 2 (checkout)" or "expect_state"
@@ -47,4 +47,4 @@ ScenarioOutcome replay_scenario(const Scenario& scenario, const ReplayOptions& o
 void match_subset(const Json& expected, const Json& actual, const std::string& path, const std::string& where,
                   std::vector<Mismatch>& out);
 
-}  // namespace shopctl::service
+}  // namespace shopctl::qa
