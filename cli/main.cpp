@@ -7,26 +7,12 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "core/suggest.h"
 
 namespace {
 
 using namespace shopctl;
 using namespace shopctl::cli;
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            const size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
-}
 
 // "unknown command 'chekout'; did you mean 'checkout'?" for a misspelled command word.
 std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {

@@ -1,5 +1,7 @@
 // `orders list`, `orders show ID`, `orders cancel ID`, `orders return ID PRODUCT_ID:QTY...`.
+#include <cctype>
 #include <iostream>
+#include <tuple>
 #include <limits>
 #include <memory>
 
@@ -17,8 +19,19 @@ namespace {
 constexpr int64_t kMaxId = std::numeric_limits<int64_t>::max();
 
 struct ListOptions {
-    std::string member, since, status, limit = "100";
+    std::string member, since, until, status, key, before, limit = "100";
 };
+
+// An RFC 3339 time, or a date alone (the start of that day, UTC).
+Result<std::string> parse_time_argument(const std::string& text, const std::string& what) {
+    std::string full = text;
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-') full += "T00:00:00Z";
+    auto t = parse_timestamp(full);
+    if (!t)
+        return Error::InvalidInput(what + " " + quote_user_text(text) +
+                                   " is neither an RFC 3339 time (2026-11-26T03:15:00Z) nor a date (2026-11-26)");
+    return format_timestamp(*t);
+}
 
 int run_list(const Settings& s, const ListOptions& o) {
     db::OrderFilter filter;
@@ -27,30 +40,43 @@ int run_list(const Settings& s, const ListOptions& o) {
         if (!m) return report_error(s, m.error());
         filter.member_id = *m;
     }
-    if (!o.since.empty()) {
-        auto t = parse_timestamp(o.since);
-        if (!t) return report_error(s, Error::InvalidInput("--since '" + o.since + "' is not an RFC 3339 timestamp"));
-        filter.since = format_timestamp(*t);
+    for (auto [text, what, slot] : {std::tuple{&o.since, "--since", &filter.since}, std::tuple{&o.until, "--until", &filter.until}}) {
+        if (text->empty()) continue;
+        auto t = parse_time_argument(*text, what);
+        if (!t) return report_error(s, t.error());
+        *slot = *t;
     }
     if (!o.status.empty()) {
-        if (o.status != "PAID" && o.status != "PARTIALLY_RETURNED" && o.status != "RETURNED" && o.status != "CANCELLED")
+        std::string status = o.status;
+        for (char& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (status != "PAID" && status != "PARTIALLY_RETURNED" && status != "RETURNED" && status != "CANCELLED")
             return report_error(s, Error::InvalidInput("--status must be PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED, got " +
                                                        quote_user_text(o.status)));
-        filter.status = o.status;
+        filter.status = status;
+    }
+    if (!o.key.empty()) filter.idempotency_key = o.key;
+    if (!o.before.empty()) {
+        auto before = parse_int_argument(o.before, "--before", 1, kMaxId);
+        if (!before) return report_error(s, before.error());
+        filter.before_id = *before;
     }
     auto limit = parse_int_argument(o.limit, "--limit", 1, 1'000'000);
     if (!limit) return report_error(s, limit.error());
-    filter.limit = *limit;
+    filter.limit = *limit + 1;  // one more than shown: tells whether the list goes on
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
     auto orders = (*store)->list_orders(filter);
     if (!orders) return report_error(s, orders.error());
+    const bool more = static_cast<int64_t>(orders->size()) > *limit;
+    if (more) orders->pop_back();
+    // The next page: --before the last id shown (null when this page is the last).
+    const std::optional<int64_t> next_before = more ? std::optional<int64_t>(orders->back().id) : std::nullopt;
     if (s.json) {
         Json list = Json::array();
         for (const auto& x : *orders)
             list.push_back({{"order_id", x.id}, {"member_id", x.member_id}, {"status", x.status}, {"total", x.total},
-                            {"items", x.items}, {"created_at", x.created_at}});
-        print_json({{"orders", list}});
+                            {"item_count", x.items}, {"created_at", x.created_at}});
+        print_json({{"orders", list}, {"next_before", next_before ? Json(*next_before) : Json(nullptr)}});
         return 0;
     }
     std::vector<std::vector<std::string>> rows;
@@ -58,6 +84,8 @@ int run_list(const Settings& s, const ListOptions& o) {
         rows.push_back({std::to_string(x.id), std::to_string(x.member_id), x.status, std::to_string(x.items),
                         format_won(x.total), x.created_at});
     std::cout << render_table({"Order", "Member", "Status", "Items", "Total", "Created"}, rows, "rrlrrl");
+    if (next_before)
+        std::cout << "(the first " << *limit << " shown; the next page: --before " << *next_before << ")\n";
     return 0;
 }
 
@@ -154,10 +182,14 @@ void add_orders_command(CommandSetup setup) {
     auto* list = orders->add_subcommand("list", "List orders, newest first");
     auto lo = std::make_shared<ListOptions>();
     list->add_option("--member", lo->member, "only this member's orders");
-    list->add_option("--since", lo->since, "only orders created at or after this RFC 3339 time");
-    list->add_option("--status", lo->status, "PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED");
-    list->add_option("--limit", lo->limit, "at most this many (default 100)");
-    list->footer("Example:\n  shopctl orders list --status PAID --since 2026-11-01T00:00:00Z");
+    list->add_option("--since", lo->since, "only orders created at or after this time (RFC 3339, or a date)");
+    list->add_option("--until", lo->until, "only orders created before this time (RFC 3339, or a date)");
+    list->add_option("--status", lo->status, "PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED (any case)");
+    list->add_option("--key", lo->key, "the order with this idempotency_key (a PO number, say)");
+    list->add_option("--before", lo->before, "only orders with a smaller id: the next page");
+    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
+    list->footer("Example:\n  shopctl orders list --status paid --since 2026-11-01 --until 2026-12-01\n"
+                 "  shopctl orders list --json | jq .next_before   # then: --before N");
     list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
 
     auto* show = orders->add_subcommand("show", "Print an order's receipt");

@@ -4,13 +4,14 @@
 #include <sstream>
 
 #include "cli/output.h"
+#include "cli/text_width.h"
 
 namespace shopctl::cli {
 
 namespace {
 
 std::string pad(const std::string& s, size_t width, bool left) {
-    const size_t len = utf8_length(s);
+    const size_t len = display_width(s);
     if (len >= width) return s;
     return left ? s + std::string(width - len, ' ') : std::string(width - len, ' ') + s;
 }
@@ -27,9 +28,9 @@ std::string coupon_label(const std::optional<int64_t>& id) {
 std::string render_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                          const std::string& align) {
     std::vector<size_t> width(header.size(), 0);
-    for (size_t c = 0; c < header.size(); ++c) width[c] = utf8_length(header[c]);
+    for (size_t c = 0; c < header.size(); ++c) width[c] = display_width(header[c]);
     for (const auto& row : rows)
-        for (size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], utf8_length(row[c]));
+        for (size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
     std::ostringstream out;
     auto line = [&](const std::vector<std::string>& cells) {
         std::string text;
@@ -76,14 +77,15 @@ std::string render_receipt(const Receipt& r, bool with_explanation, bool colour)
         {"Points", format_won(r.points_before) + " -> " + format_won(r.points_after)},
     };
     if (r.returned) totals.push_back({"Refunded", format_won(r.returned->total_refunded)});
-    if (r.platform)
-        totals.push_back({"Data platform", r.platform->status + (r.platform->error ? " (" + *r.platform->error + ")" : "")});
+    if (r.platform) totals.push_back({"Data platform", r.platform->status});
     size_t label = 0, value = 0;
     for (const auto& t : totals) {
-        label = std::max(label, utf8_length(t[0]));
-        value = std::max(value, utf8_length(t[1]));
+        label = std::max(label, display_width(t[0]));
+        value = std::max(value, display_width(t[1]));
     }
     for (const auto& t : totals) out << pad(t[0], label, true) << "  " << pad(t[1], value, false) << '\n';
+    // A platform error can be long: on its own line, so it never widens the column above.
+    if (r.platform && r.platform->error) out << "  last error: " << *r.platform->error << '\n';
 
     if (with_explanation) {
         out << "\nCoupons:\n";

@@ -18,7 +18,15 @@ namespace {
 struct ReplayCommandOptions {
     std::vector<std::string> paths;
     std::string junit;
+    std::string filter;
+    bool fail_fast = false;
 };
+
+// The JUnit class of a scenario: its file without ".json", whose dot would read as a package.
+std::string junit_class(const std::string& file) {
+    const auto dot = file.rfind(".json");
+    return dot != std::string::npos && dot + 5 == file.size() ? file.substr(0, dot) : file;
+}
 
 std::string xml_escape(const std::string& s) {
     std::string out;
@@ -58,7 +66,7 @@ Status write_junit(const std::string& path, const std::vector<qa::ScenarioOutcom
         << "\" errors=\"" << errors << "\" time=\"" << time << "\">\n";
     for (const auto& o : outcomes) {
         std::snprintf(time, sizeof time, "%.3f", o.seconds);
-        out << "    <testcase classname=\"" << xml_escape(o.file) << "\" name=\"" << xml_escape(o.name) << "\" time=\""
+        out << "    <testcase classname=\"" << xml_escape(junit_class(o.file)) << "\" name=\"" << xml_escape(o.name) << "\" time=\""
             << time << "\"";
         if (o.passed()) {
             out << "/>\n";
@@ -105,10 +113,18 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
     std::vector<qa::ScenarioOutcome> outcomes;
     double total = 0;
     for (const auto& file : *files) {
-        outcomes.push_back(qa::replay_file(file, options));
+        auto outcome = qa::replay_file(file, options);
+        // --filter: only scenarios whose name or file holds the text.
+        if (!o.filter.empty() && outcome.name.find(o.filter) == std::string::npos &&
+            file.find(o.filter) == std::string::npos)
+            continue;
+        outcomes.push_back(std::move(outcome));
         const auto& r = outcomes.back();
         total += r.seconds;
-        if (s.json) continue;
+        if (s.json) {
+            if (o.fail_fast && !r.passed()) break;
+            continue;
+        }
         char time[32];
         std::snprintf(time, sizeof time, "%.0f ms", r.seconds * 1000);
         std::cout << (r.passed() ? "PASS  " : (r.malformed ? "BAD   " : "FAIL  ")) << r.name << "  (" << time << ")\n";
@@ -117,7 +133,11 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
         for (const auto& m : r.mismatches)
             std::cout << "      " << m.where << ": at " << m.path << "\n        expected: " << m.expected
                       << "\n        actual:   " << m.actual << '\n';
+        if (o.fail_fast && !r.passed()) break;
     }
+    if (outcomes.empty())
+        return report_error(s, Error{ErrorCode::InputNotFound, "no scenario matches --filter " + quote_user_text(o.filter),
+                                     Json::object()});
     size_t passed = 0, malformed = 0;
     for (const auto& r : outcomes) {
         passed += r.passed();
@@ -156,8 +176,10 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
 void add_replay_command(CommandSetup setup) {
     auto* sub = setup.app.add_subcommand("replay", "Replay QA scenarios: PASS/FAIL with a diff; JUnit XML with --junit");
     auto options = std::make_shared<ReplayCommandOptions>();
-    sub->add_option("SCENARIOS", options->paths, "scenario files or directories of them")->required();
+    sub->add_option("SCENARIOS", options->paths, "scenario files or directories of them; - reads one from stdin")->required();
     sub->add_option("--junit", options->junit, "also write a JUnit XML report to this file");
+    sub->add_option("--filter", options->filter, "only scenarios whose name or file contains this text");
+    sub->add_flag("--fail-fast", options->fail_fast, "stop at the first scenario that does not pass");
     sub->footer("Example:\n  shopctl replay fixtures/scenarios --junit replay.xml");
     sub->group("QA");
     RunFunction& selected = setup.selected;

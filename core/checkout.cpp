@@ -85,7 +85,7 @@ Result<CheckoutDecision> decide_checkout(const Cart& cart, const CheckoutSnapsho
     // Step 1: the member.
     if (!cart.member_id) return Error::NotAMember("the cart has no member_id: guests cannot check out");
     if (!snap.member)
-        return Error::NotAMember("member " + std::to_string(*cart.member_id) + " does not exist");
+        return Error::UnknownMember(*cart.member_id);
 
     // Step 2: usable coupons; a listed one that is not usable is refused.
     std::vector<IssuedCoupon> usable;

@@ -42,6 +42,9 @@ std::string num(int64_t v) { return std::to_string(v); }
 }  // namespace
 
 Error Error::NotAMember(const std::string& why) { return make(ErrorCode::NotAMember, why); }
+Error Error::UnknownMember(int64_t id) {
+    return make(ErrorCode::NotAMember, "member " + num(id) + " does not exist", {{"member_id", id}});
+}
 Error Error::ProductNotFound(int64_t id) {
     return make(ErrorCode::ProductNotFound, "product " + num(id) + " does not exist", {{"product_id", id}});
 }

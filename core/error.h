@@ -46,6 +46,7 @@ struct Error {
     nlohmann::ordered_json to_json() const;
 
     static Error NotAMember(const std::string& why);
+    static Error UnknownMember(int64_t member_id);  // NOT_A_MEMBER naming the member
     static Error ProductNotFound(int64_t product_id);
     static Error ProductSaleEnded(int64_t product_id);
     static Error OutOfStock(int64_t product_id, int64_t requested, int64_t available);

@@ -1,6 +1,8 @@
 #include "core/json_reader.h"
 
 #include <cstdio>
+
+#include "core/suggest.h"
 #include <limits>
 #include <unordered_set>
 #include <vector>
@@ -119,7 +121,11 @@ Status only_keys(const Json& object, const std::string& path, std::initializer_l
     for (auto it = object.begin(); it != object.end(); ++it) {
         bool known = false;
         for (auto key : allowed) known = known || it.key() == key;
-        if (!known) return make_error(field_path(path, it.key()), "unknown key");
+        if (!known) {
+            const std::string near = closest_word(it.key(), std::vector<std::string_view>(allowed));
+            return make_error(field_path(path, it.key()),
+                              near.empty() ? "unknown key" : "unknown key; did you mean '" + near + "'?");
+        }
     }
     return ok_status();
 }

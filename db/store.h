@@ -55,7 +55,10 @@ using CancelResult = ReturnResult;
 struct OrderFilter {
     std::optional<int64_t> member_id;
     std::optional<std::string> since;  // created_at >= since
+    std::optional<std::string> until;  // created_at < until
     std::optional<std::string> status;
+    std::optional<std::string> idempotency_key;
+    std::optional<int64_t> before_id;  // id < before_id: the next page
     int64_t limit = 100;
 };
 

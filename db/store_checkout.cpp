@@ -250,15 +250,20 @@ Result<std::vector<OrderSummary>> SqliteStore::list_orders(const OrderFilter& f)
 #define SHOPCTL_ORDER_SUMMARIES                                                                             \
     "SELECT o.id, o.member_id, o.status, o.total, (SELECT count(*) FROM order_item i WHERE i.order_id = o.id), " \
     "o.created_at FROM orders o WHERE "
-#define SHOPCTL_ORDER_FILTERS \
-    "(:since IS NULL OR o.created_at >= :since) AND (:status IS NULL OR o.status = :status) ORDER BY o.id DESC LIMIT :limit"
+#define SHOPCTL_ORDER_FILTERS                                                                                  \
+    "(:since IS NULL OR o.created_at >= :since) AND (:until IS NULL OR o.created_at < :until) AND "              \
+    "(:status IS NULL OR o.status = :status) AND (:key IS NULL OR o.idempotency_key = :key) AND "                \
+    "(:before IS NULL OR o.id < :before) ORDER BY o.id DESC LIMIT :limit"
         auto& s = f.member_id ? prepared(SHOPCTL_ORDER_SUMMARIES "o.member_id = :member AND " SHOPCTL_ORDER_FILTERS)
                               : prepared(SHOPCTL_ORDER_SUMMARIES SHOPCTL_ORDER_FILTERS);
 #undef SHOPCTL_ORDER_SUMMARIES
 #undef SHOPCTL_ORDER_FILTERS
         if (f.member_id) s.bind(":member", *f.member_id);
         bind_optional(s, ":since", f.since);
+        bind_optional(s, ":until", f.until);
         bind_optional(s, ":status", f.status);
+        bind_optional(s, ":key", f.idempotency_key);
+        if (f.before_id) s.bind(":before", *f.before_id);
         s.bind(":limit", f.limit);
         std::vector<OrderSummary> out;
         while (s.executeStep())

@@ -134,7 +134,7 @@ Result<MemberPoints> SqliteStore::charge_points(int64_t member_id, Won amount, U
     auto charged = run<Ok>([&]() -> Status {
         WriteScope scope(*this);
         auto member = find_member(member_id);
-        if (!member) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        if (!member) return Error::UnknownMember(member_id);
         auto after = checked_add(member->balance, amount);
         if (!after || *after > kMaxStoredAmount)
             return Error::InvalidInput("charging " + std::to_string(amount) + " points would take member " +
@@ -156,7 +156,7 @@ Result<MemberPoints> SqliteStore::charge_points(int64_t member_id, Won amount, U
 Result<MemberPoints> SqliteStore::member_points(int64_t member_id) {
     return run<MemberPoints>([&]() -> Result<MemberPoints> {
         auto member = find_member(member_id);
-        if (!member) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        if (!member) return Error::UnknownMember(member_id);
         MemberPoints mp{member->id, member->name, member->balance, {}};
         auto& h = prepared(
             "SELECT order_id, delta, balance_after, reason, created_at FROM point_history WHERE member_id = :id "
@@ -172,7 +172,7 @@ Result<MemberPoints> SqliteStore::member_points(int64_t member_id) {
 Result<int64_t> SqliteStore::issue_coupon(int64_t member_id, int64_t coupon_id) {
     return run<int64_t>([&]() -> Result<int64_t> {
         WriteScope scope(*this);
-        if (!find_member(member_id)) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        if (!find_member(member_id)) return Error::UnknownMember(member_id);
         if (!row_exists(prepared("SELECT 1 FROM coupon WHERE id = :id"), coupon_id))
             return Error::InvalidInput("coupon " + std::to_string(coupon_id) + " does not exist");
         auto& insert = prepared("INSERT INTO coupon_issue (coupon_id, member_id, status) VALUES (:coupon, :member, 'ISSUED')");
@@ -187,7 +187,7 @@ Result<int64_t> SqliteStore::issue_coupon(int64_t member_id, int64_t coupon_id) 
 
 Result<std::vector<MemberCoupon>> SqliteStore::member_coupons(int64_t member_id) {
     return run<std::vector<MemberCoupon>>([&]() -> Result<std::vector<MemberCoupon>> {
-        if (!find_member(member_id)) return Error::NotAMember("member " + std::to_string(member_id) + " does not exist");
+        if (!find_member(member_id)) return Error::UnknownMember(member_id);
         auto& s = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
                            ", ci.used_order_id, ci.used_at FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
                            "WHERE ci.member_id = :member ORDER BY ci.id");

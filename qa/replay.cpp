@@ -67,8 +67,12 @@ Result<std::vector<std::string>> scenario_files(const std::vector<std::string>& 
                     found.push_back(entry.path().string());
                 }
             std::sort(found.begin(), found.end());
+            // An empty or wrong directory must not pass as "0 of 0": CI would go green on a typo.
+            if (found.empty())
+                return Error{ErrorCode::InputNotFound, arg + ": no scenario files (*.json) in this directory",
+                             Json{{"path", arg}}};
             files.insert(files.end(), found.begin(), found.end());
-        } else if (fs::exists(arg, ec)) {
+        } else if (arg == "-" || fs::exists(arg, ec)) {  // "-": one scenario on stdin
             files.push_back(arg);
         } else {
             return Error::InputNotFound(arg);

@@ -133,6 +133,12 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& p
     }
     if (const Json* e = find_key(j, "expect_state"); e && !e->is_null()) {
         if (auto s = expect_object(*e, "expect_state", err); !s) return s.error();
+        // A typo here would only ever show as a FAIL "(missing)": refused as malformed instead.
+        if (auto s = only_keys(*e, "expect_state",
+                               {"stock", "points", "coupon_issues", "product_status", "order_status", "orders", "outbox"},
+                               err);
+            !s)
+            return s.error();
         sc.expect_state = *e;
     }
     return sc;

@@ -157,6 +157,17 @@ TEST_CASE("orders list filters, outbox list, and their bad arguments") {
     CHECK(ids({"orders", "list", "--status", "CANCELLED"}) == std::vector<int>{2});
     CHECK(ids({"orders", "list", "--since", "2026-12-01T00:00:00Z"}) == std::vector<int>{3, 2});
     CHECK(ids({"orders", "list", "--limit", "1"}) == std::vector<int>{3});
+    // Date-only times, --until, any-case status, paging with --before and a next cursor.
+    CHECK(ids({"orders", "list", "--since", "2026-12-01", "--until", "2026-12-02"}) == std::vector<int>{2});
+    CHECK(ids({"orders", "list", "--status", "cancelled"}) == std::vector<int>{2});
+    const json page = run_json(shop, {"orders", "list", "--limit", "2"});
+    CHECK(page["next_before"] == 2);
+    CHECK(page["orders"][0]["item_count"] == 1);
+    CHECK(ids({"orders", "list", "--limit", "2", "--before", "2"}) == std::vector<int>{1});
+    CHECK(run_json(shop, {"orders", "list", "--before", "2"})["next_before"].is_null());
+    const auto paged = shop.run({"orders", "list", "--limit", "2"});
+    CHECK(paged.out.find("(the first 2 shown; the next page: --before 2)") != std::string::npos);
+    CHECK(shop.run({"orders", "list", "--since", "26-11-2026"}).exit_code == 65);
     CHECK(shop.run({"orders", "list", "--status", "LOST"}).exit_code == 65);
     CHECK(shop.run({"orders", "list", "--since", "yesterday"}).exit_code == 65);
     CHECK(shop.run({"orders", "list", "--limit", "0"}).exit_code == 65);
@@ -227,4 +238,17 @@ TEST_CASE("a version-2 store is refused until init upgrades it; the upgrade keep
     CHECK(verified.exit_code == 0);
     CHECK(run_shopctl({"--db", db, "orders", "list"}).exit_code == 0);
     remove_tree(dir);
+}
+
+TEST_CASE("tables pad by display width: Korean names line up; amounts and stock carry separators") {
+    json fixture = {{"members", {{{"id", 1}, {"name", "김"}, {"points", 100000}}}},
+                    {"products", {{{"id", 10}, {"name", "머그컵"}, {"price", 12000}, {"stock", 5}},
+                                  {{"id", 11}, {"name", "드립 커피 세트"}, {"price", 32000}, {"stock", 1000}},
+                                  {{"id", 13}, {"name", "Pen"}, {"price", 1000}, {"stock", 100}}}}};
+    TestShop shop(fixture);
+    CHECK(shop.run({"products", "list"}).out ==
+          "Id  Name             Price  Stock  Status\n"
+          "10  머그컵          12,000      5  ON_SALE\n"
+          "11  드립 커피 세트  32,000  1,000  ON_SALE\n"
+          "13  Pen              1,000    100  ON_SALE\n");
 }

@@ -174,6 +174,27 @@ TEST_CASE("a cancel pushes its own event with its own key") {
     CHECK(json::parse(requests[1].body)["event"] == "order.cancelled");
 }
 
+TEST_CASE("each return pushes its own order.returned event, numbered from 1; a dry run pushes nothing") {
+    TestShop shop;
+    PlatformSink sink;
+    REQUIRE(shop.run({"checkout", cart_file(shop, 13, 3), "--platform-url", sink.url()}).exit_code == 0);
+    REQUIRE(shop.run({"orders", "return", "1", "13:1", "--dry-run", "--platform-url", sink.url()}).exit_code == 0);
+    for (int i = 0; i < 2; ++i) {
+        const auto r = shop.run({"orders", "return", "1", "13:1", "--json", "--platform-url", sink.url()});
+        REQUIRE(r.exit_code == 0);
+        CHECK(json::parse(r.out)["platform"]["status"] == "SENT");
+    }
+    const auto requests = sink.requests();
+    REQUIRE(requests.size() == 3);
+    CHECK(requests[1].headers.at("Idempotency-Key") == "order-1-return-1");
+    CHECK(requests[2].headers.at("Idempotency-Key") == "order-1-return-2");
+    const json event = json::parse(requests[2].body);
+    CHECK(event["event"] == "order.returned");
+    CHECK(event["return_no"] == 2);
+    CHECK(event["lines"] == json::parse(R"([{"product_id": 13, "quantity": 1, "refund": 1000}])"));
+    CHECK(event["refunded_points"] == 1000);
+}
+
 TEST_CASE("outbox leases follow the real clock: flushes with far-apart --now never push one row at once") {
     // Before leases ran on the real clock, a claim lasted 60 s of --now: a second flush
     // whose --now was 2 minutes later took rows the first was still pushing.

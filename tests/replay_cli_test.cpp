@@ -72,6 +72,28 @@ TEST_CASE("replay passes a right scenario and points at the exact field of a wro
     for (size_t p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1)) ++testcases;
     CHECK(testcases == 2);
     CHECK(xml.find("<failure message=\"step 2 (checkout): at $.error.code") != std::string::npos);
+    CHECK(xml.find("classname=\"" + dir + "/a-right\"") != std::string::npos);  // no ".json" dot in the class
+    // --fail-fast stops at the first failure; --filter picks by name or file.
+    write(dir + "/c-right.json", kScenario);
+    const auto fast = run_shopctl({"replay", dir, "--fail-fast"});
+    CHECK(fast.exit_code == 1);
+    CHECK(fast.out.find("1 passed, 1 failed") != std::string::npos);
+    CHECK(run_shopctl({"replay", dir, "--filter", "c-right"}).out.find("1 passed, 0 failed") != std::string::npos);
+    CHECK(run_shopctl({"replay", dir, "--filter", "no-such"}).exit_code == 66);
+    remove_tree(dir);
+}
+
+TEST_CASE("an empty directory fails the replay; a typo in expect_state is a malformed scenario with a suggestion") {
+    const std::string dir = make_temp_dir();
+    const auto empty = run_shopctl({"replay", dir});
+    CHECK(empty.exit_code == 66);
+    CHECK(empty.err.find("no scenario files") != std::string::npos);
+    std::string typo = kScenario;
+    typo.replace(typo.find("\"stock\": {\"10\""), 7, "\"stonk\"");
+    write(dir + "/typo.json", typo);
+    const auto bad = run_shopctl({"replay", dir});
+    CHECK(bad.exit_code == 65);
+    CHECK(bad.out.find("expect_state.stonk: unknown key; did you mean 'stock'?") != std::string::npos);
     remove_tree(dir);
 }
 
