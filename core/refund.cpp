@@ -7,23 +7,25 @@ namespace shopctl {
 
 namespace {
 
+__extension__ typedef __int128 Wide;  // 128-bit products: amounts up to 10^15 times up to 10^15
+
 // floor(a * b / c) for a, b, c >= 0 and c > 0: the product is formed in 128 bits
 // (amounts up to 10^15 times quantities up to 10^6 pass int64).
 int64_t floor_mul_div(int64_t a, int64_t b, int64_t c) {
-    return static_cast<int64_t>(static_cast<__int128>(a) * b / c);
+    return static_cast<int64_t>(static_cast<Wide>(a) * b / c);
 }
 
 }  // namespace
 
 std::vector<Won> order_discount_shares(const std::vector<RefundLine>& lines, Won order_discount) {
     std::vector<Won> shares(lines.size(), 0);
-    __int128 total = 0;
+    Wide total = 0;
     for (const auto& l : lines) total += l.amount;
     if (order_discount <= 0 || total <= 0) return shares;
     std::vector<int64_t> remainders(lines.size(), 0);
     Won given = 0;
     for (size_t i = 0; i < lines.size(); ++i) {
-        const __int128 product = static_cast<__int128>(order_discount) * lines[i].amount;
+        const Wide product = static_cast<Wide>(order_discount) * lines[i].amount;
         shares[i] = static_cast<Won>(product / total);
         remainders[i] = static_cast<int64_t>(product % total);
         given += shares[i];

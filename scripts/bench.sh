@@ -124,7 +124,8 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $BIG_OR
 INSERT INTO orders (id, member_id, status, subtotal, product_discount, order_discount, total, points_before,
                     points_after, cart_fingerprint, created_at)
 SELECT i, 1 + i % 1000, 'PAID', 30000, 0, 0, 30000, 0, 0, 'bench', '2026-01-01T00:00:00Z' FROM n;
-INSERT INTO order_item SELECT o.id, l.n, 1 + (o.id * l.n * 7919) % 1000000, 'p', 1, 10000, 10000, NULL, 0, 10000
+INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, coupon_issue_id, discount, amount)
+  SELECT o.id, l.n, 1 + (o.id * l.n * 7919) % 1000000, 'p', 1, 10000, 10000, NULL, 0, 10000
   FROM orders o, (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) l;
 INSERT INTO platform_outbox (order_id, event, payload, status, attempts, next_attempt_at, sent_at, created_at)
   SELECT id, 'order.paid', '{}', 'SENT', 1, created_at, created_at, created_at FROM orders;

@@ -3,26 +3,37 @@ _shopctl() {
     local cur prev words cword
     _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
     local globals="--db --now --json --busy-timeout --platform-url --platform-timeout --help --version"
-    local commands="init load checkout quote batch replay orders points coupons products outbox verify"
+    local commands="init load checkout quote batch replay orders points coupons products stock outbox verify"
     case $prev in
         --db|--junit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--limit|--commit-every) return ;;
-        --status) COMPREPLY=($(compgen -W "PAID CANCELLED PENDING SENT DEAD" -- "$cur")); return ;;
+        --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--price|--name|--filter) return ;;
     esac
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
+            # options that take a value: skip the value, it is not a command word
+            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--status|--key|--before|--price|--name|--filter) ((i++)) ;;
             -*) ;;
             *) if [ -z "$cmd" ]; then cmd=${words[i]}; elif [ -z "$sub" ]; then sub=${words[i]}; fi ;;
         esac
     done
+    if [ "$prev" = --status ]; then
+        case $cmd in
+            orders) COMPREPLY=($(compgen -W "PAID PARTIALLY_RETURNED RETURNED CANCELLED" -- "$cur")) ;;
+            outbox) COMPREPLY=($(compgen -W "PENDING SENT DEAD" -- "$cur")) ;;
+            products) COMPREPLY=($(compgen -W "ON_SALE SALE_ENDED" -- "$cur")) ;;
+        esac
+        return
+    fi
     if [[ $cur == -* ]]; then
         local extra=""
         case $cmd in
             checkout|quote) extra="--explain" ;;
             batch) extra="--commit-every" ;;
-            replay) extra="--junit" ;;
-            orders) [ "$sub" = list ] && extra="--member --since --status --limit" ;;
+            replay) extra="--junit --filter --fail-fast" ;;
+            orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit"
+                    [ "$sub" = return ] && extra="--dry-run --explain" ;;
+            products) [ "$sub" = set ] && extra="--price --status --name" ;;
             outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = list ] && extra="--status" ;;
             coupons) [ "$sub" = list ] && extra="--member" ;;
         esac
@@ -31,11 +42,12 @@ _shopctl() {
     fi
     case $cmd in
         "") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-        orders) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list show cancel" -- "$cur")) ;;
+        orders) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list show cancel return" -- "$cur")) ;;
         outbox) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list flush retry" -- "$cur")) ;;
         points) [ -z "$sub" ] && COMPREPLY=($(compgen -W "charge show" -- "$cur")) ;;
         coupons) [ -z "$sub" ] && COMPREPLY=($(compgen -W "issue list" -- "$cur")) ;;
-        products) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
+        products) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list set" -- "$cur")) ;;
+        stock) [ -z "$sub" ] && COMPREPLY=($(compgen -W "add" -- "$cur")) ;;
         load|checkout|quote|batch|replay) COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
