@@ -50,9 +50,8 @@ public:
     Result<std::vector<OutboxRow>> claim_outbox_rows(const std::vector<int64_t>& ids, const OutboxLease& lease,
                                                      UnixSeconds real_now) override;
     Status release_outbox(const std::string& token) override;
-    Result<bool> mark_outbox_sent(int64_t outbox_id, UnixSeconds now, const std::string& token) override;
-    Result<OutboxRow> mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
-                                         double jitter, const std::string& token) override;
+    Status record_deliveries(const std::vector<DeliveryOutcome>& outcomes, UnixSeconds now,
+                             const std::string& token) override;
     Result<OutboxRow> retry_outbox(int64_t outbox_id, UnixSeconds now) override;
     Result<OutboxRow> outbox_row(int64_t outbox_id) override;
     Result<std::vector<Violation>> verify() override;

@@ -121,6 +121,14 @@ struct OutboxRow {
     int64_t event_no = 0;  // n of an order.returned event
 };
 
+// What one push did, to be recorded on its outbox row.
+struct DeliveryOutcome {
+    int64_t outbox_id = 0;
+    bool delivered = false;
+    std::string error;   // when not delivered
+    double jitter = 0;   // in [0, 1): where in its backoff window the next attempt falls
+};
+
 struct Violation {
     std::string check;    // stable name, e.g. "balance_matches_history"
     std::string message;  // what is wrong, naming the rows
@@ -183,13 +191,12 @@ public:
                                                              UnixSeconds real_now) = 0;
     // Lets go of the PENDING rows `token` holds (a sender whose lease ran short).
     virtual Status release_outbox(const std::string& token) = 0;
-    // SENT, if `token` still holds the row; false when its lease was lost (then
-    // another sender has the row, and nothing is written).
-    virtual Result<bool> mark_outbox_sent(int64_t outbox_id, UnixSeconds now, const std::string& token) = 0;
-    // One more failed attempt, if `token` still holds the row: PENDING with a later
-    // next_attempt_at, or DEAD after the last allowed attempt. Returns the row as it now is.
-    virtual Result<OutboxRow> mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
-                                                 double jitter, const std::string& token) = 0;
+    // Records pushes made under `token`, all in one transaction (one sync for a flush's
+    // claimed rows): SENT, or one more failed attempt (PENDING with a later
+    // next_attempt_at, or DEAD after the last allowed attempt). A row whose lease was
+    // lost is another sender's now and is left alone.
+    virtual Status record_deliveries(const std::vector<DeliveryOutcome>& outcomes, UnixSeconds now,
+                                     const std::string& token) = 0;
     virtual Result<OutboxRow> retry_outbox(int64_t outbox_id, UnixSeconds now) = 0;
     virtual Result<OutboxRow> outbox_row(int64_t outbox_id) = 0;
 

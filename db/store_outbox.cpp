@@ -126,45 +126,41 @@ Status SqliteStore::release_outbox(const std::string& token) {
     });
 }
 
-Result<bool> SqliteStore::mark_outbox_sent(int64_t outbox_id, UnixSeconds now, const std::string& token) {
-    return run<bool>([&]() -> Result<bool> {
+Status SqliteStore::record_deliveries(const std::vector<DeliveryOutcome>& outcomes, UnixSeconds now,
+                                      const std::string& token) {
+    return run<Ok>([&]() -> Status {
         WriteScope scope(*this);
-        auto& s = prepared(
-            "UPDATE platform_outbox SET status = 'SENT', attempts = attempts + 1, sent_at = :now, last_error = NULL, "
-            "claimed_until = NULL, claim_token = NULL WHERE id = :id AND claim_token = :token");
-        s.bind(":now", format_timestamp(now));
-        s.bind(":id", outbox_id);
-        s.bind(":token", token);
-        const bool ours = s.exec() == 1;
-        scope.commit();
-        return ours;
-    });
-}
-
-Result<OutboxRow> SqliteStore::mark_outbox_failed(int64_t outbox_id, const std::string& error, UnixSeconds now,
-                                                  double jitter, const std::string& token) {
-    auto marked = run<Ok>([&]() -> Status {
-        WriteScope scope(*this);
-        auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id AND claim_token = :token");
-        get.bind(":id", outbox_id);
-        get.bind(":token", token);
-        if (!get.executeStep()) return Ok{};  // the lease was lost: the row is another sender's now
-        const int64_t attempts = get.getColumn(0).getInt64() + 1;
-        get.reset();
-        auto& s = prepared(
-            "UPDATE platform_outbox SET attempts = :attempts, last_error = :error, status = :status, "
-            "next_attempt_at = :next, claimed_until = NULL, claim_token = NULL WHERE id = :id");
-        s.bind(":attempts", attempts);
-        s.bind(":error", error);
-        s.bind(":status", outbox_status_after_failure(attempts));
-        s.bind(":next", format_timestamp(next_attempt_at(now, attempts, jitter)));
-        s.bind(":id", outbox_id);
-        s.exec();
+        const std::string at = format_timestamp(now);
+        for (const DeliveryOutcome& o : outcomes) {
+            if (o.delivered) {
+                auto& s = prepared(
+                    "UPDATE platform_outbox SET status = 'SENT', attempts = attempts + 1, sent_at = :now, "
+                    "last_error = NULL, claimed_until = NULL, claim_token = NULL WHERE id = :id AND claim_token = :token");
+                s.bind(":now", at);
+                s.bind(":id", o.outbox_id);
+                s.bind(":token", token);
+                s.exec();
+                continue;
+            }
+            auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id AND claim_token = :token");
+            get.bind(":id", o.outbox_id);
+            get.bind(":token", token);
+            if (!get.executeStep()) continue;  // the lease was lost: the row is another sender's now
+            const int64_t attempts = get.getColumn(0).getInt64() + 1;
+            get.reset();
+            auto& s = prepared(
+                "UPDATE platform_outbox SET attempts = :attempts, last_error = :error, status = :status, "
+                "next_attempt_at = :next, claimed_until = NULL, claim_token = NULL WHERE id = :id");
+            s.bind(":attempts", attempts);
+            s.bind(":error", o.error);
+            s.bind(":status", outbox_status_after_failure(attempts));
+            s.bind(":next", format_timestamp(next_attempt_at(now, attempts, o.jitter)));
+            s.bind(":id", o.outbox_id);
+            s.exec();
+        }
         scope.commit();
         return Ok{};
     });
-    if (!marked) return marked.error();
-    return outbox_row(outbox_id);
 }
 
 Result<OutboxRow> SqliteStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {

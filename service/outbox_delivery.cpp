@@ -82,23 +82,27 @@ Result<PlatformState> OutboxDelivery::deliver(int64_t outbox_id, UnixSeconds now
     return deliver(*row, now, warn);
 }
 
-Result<PlatformState> OutboxDelivery::deliver(const db::OutboxRow& row, UnixSeconds now,
-                                              const std::function<void(const std::string&)>& warn) {
-    if (!config_ || !lease_covers_a_push()) return state_of(row);
+Result<std::optional<db::DeliveryOutcome>> OutboxDelivery::push(const db::OutboxRow& row) {
+    if (!config_ || !lease_covers_a_push()) return std::optional<db::DeliveryOutcome>();
     auto c = client();
     if (!c) return c.error();
     const platform::Delivery d = (*c)->post(idempotency_key_for(row.order_id, row.event, row.event_no), row.payload);
-    if (d.delivered) {
-        auto ours = store_.mark_outbox_sent(row.id, now, token_);
-        if (!ours) return ours.error();
-        return PlatformState{"SENT", row.attempts + 1, std::nullopt};
-    }
-    auto failed = store_.mark_outbox_failed(row.id, d.error, now, jitter(), token_);
-    if (!failed) return failed.error();
+    return std::optional<db::DeliveryOutcome>(db::DeliveryOutcome{row.id, d.delivered, d.error, jitter()});
+}
+
+Result<PlatformState> OutboxDelivery::deliver(const db::OutboxRow& row, UnixSeconds now,
+                                              const std::function<void(const std::string&)>& warn) {
+    auto pushed = push(row);
+    if (!pushed) return pushed.error();
+    if (!*pushed) return state_of(row);  // nothing tried: the row waits for `outbox flush`
+    if (auto s = store_.record_deliveries({**pushed}, now, token_); !s) return s.error();
+    if ((*pushed)->delivered) return PlatformState{"SENT", row.attempts + 1, std::nullopt};
+    auto after = store_.outbox_row(row.id);
+    if (!after) return after.error();
     if (warn)
         warn("order " + std::to_string(row.order_id) + " (" + row.event + ") not delivered to the data platform: " +
-             d.error + "; " + (failed->status == "DEAD" ? "the outbox row is now DEAD" : "queued for retry"));
-    return state_of(*failed);
+             (*pushed)->error + "; " + (after->status == "DEAD" ? "the outbox row is now DEAD" : "queued for retry"));
+    return state_of(*after);
 }
 
 Status OutboxDelivery::deliver_rows(const std::vector<int64_t>& outbox_ids, const std::function<UnixSeconds()>& clock,
@@ -131,19 +135,27 @@ Result<FlushReport> OutboxDelivery::flush(UnixSeconds now, bool ignore_schedule)
         auto rows = store_.claim_outbox(now, ignore_schedule, after_id, kClaimBatch, *lease, real_now());
         if (!rows) return rows.error();
         if (rows->empty()) break;
+        // Push the claimed rows, then record them all in one transaction: one sync for the
+        // lot. A crash in between only sends them again, with the same Idempotency-Keys.
+        std::vector<db::DeliveryOutcome> outcomes;
         for (const db::OutboxRow& row : *rows) {
-            if (!lease_covers_a_push()) break;  // claimed again below, under a fresh lease
+            auto pushed = push(row);
+            if (!pushed) return pushed.error();
+            if (!*pushed) break;  // the lease ran short: the rest are claimed again below
             after_id = row.id;
-            ++report.tried;
-            auto state = deliver(row, now, nullptr);
-            if (!state) return state.error();
-            if (state->status == "SENT") ++report.delivered;
-            else ++report.failed;
-            if (state->status == "DEAD") ++report.dead;
-            auto after = store_.outbox_row(row.id);
-            if (after) report.rows.push_back(*after);
+            outcomes.push_back(**pushed);
         }
+        if (auto s = store_.record_deliveries(outcomes, now, token_); !s) return s.error();
         if (auto s = store_.release_outbox(token_); !s) return s.error();
+        for (const auto& o : outcomes) {
+            auto after = store_.outbox_row(o.outbox_id);
+            if (!after) return after.error();
+            ++report.tried;
+            if (o.delivered) ++report.delivered;
+            else ++report.failed;
+            if (after->status == "DEAD") ++report.dead;
+            report.rows.push_back(*after);
+        }
     }
     return report;
 }

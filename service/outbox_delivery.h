@@ -62,6 +62,9 @@ public:
 
 private:
     Result<platform::PlatformClient*> client();
+    // Posts one row held by this sender's lease; nullopt when nothing was tried (no URL,
+    // or too little lease left). Records nothing.
+    Result<std::optional<db::DeliveryOutcome>> push(const db::OutboxRow& row);
     bool lease_covers_a_push() const;
 
     db::Store& store_;
