@@ -1,7 +1,7 @@
 // The one place that picks a store backend: everything above db/ opens, creates and
 // scratches stores through these functions and sees only the Store interface, never a
 // backend's type or headers. Today the backend is SQLite (a file path, or ":memory:");
-// a new backend (a `postgresql://` URI, say) is one more branch here and one folder
+// a new backend (a server store chosen by a URI, say) is one more branch here and one folder
 // under db/.
 #pragma once
 

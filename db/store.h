@@ -1,6 +1,6 @@
 // Store: everything shopctl keeps, behind one narrow interface of whole operations,
 // each one transaction. The checkout reads its snapshot and applies core's decision
-// inside the operation, so another backend (PostgreSQL, say) implements this
+// inside the operation, so another backend (a server database, say) implements this
 // interface and core/ stays as it is. Every method reports failure as an Error:
 // STORE_BUSY when the write lock was not had in time, STORE_ERROR for the rest.
 #pragma once
