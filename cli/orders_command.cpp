@@ -70,7 +70,8 @@ int run_list(const Settings& s, const ListOptions& o) {
     const bool more = static_cast<int64_t>(orders->size()) > *limit;
     if (more) orders->pop_back();
     // The next page: --before the last id shown (null when this page is the last).
-    const std::optional<int64_t> next_before = more ? std::optional<int64_t>(orders->back().id) : std::nullopt;
+    std::optional<int64_t> next_before;
+    if (more) next_before = orders->back().id;
     if (s.json) {
         Json list = Json::array();
         for (const auto& x : *orders)
