@@ -105,22 +105,35 @@ Result<PlatformState> OutboxDelivery::deliver(const db::OutboxRow& row, UnixSeco
     return state_of(*after);
 }
 
+Result<std::vector<db::DeliveryOutcome>> OutboxDelivery::push_claimed(const std::vector<db::OutboxRow>& rows,
+                                                                      UnixSeconds now, const std::function<bool()>& stop) {
+    // Push, then record them all in one transaction: one sync for the lot. A crash in
+    // between only sends them again, with the same Idempotency-Keys.
+    std::vector<db::DeliveryOutcome> outcomes;
+    for (const db::OutboxRow& row : rows) {
+        if (stop && stop()) break;  // the rest wait for `outbox flush`
+        auto pushed = push(row);
+        if (!pushed) return pushed.error();
+        if (!*pushed) break;  // the lease ran short
+        outcomes.push_back(**pushed);
+    }
+    if (auto s = store_.record_deliveries(outcomes, now, token_); !s) return s.error();
+    if (auto s = store_.release_outbox(token_); !s) return s.error();  // any not pushed
+    return outcomes;
+}
+
 Status OutboxDelivery::deliver_rows(const std::vector<int64_t>& outbox_ids, const std::function<UnixSeconds()>& clock,
                                     const std::function<bool()>& stop) {
     if (!config_ || outbox_ids.empty()) return ok_status();
     for (size_t from = 0; from < outbox_ids.size(); from += kClaimBatch) {
+        if (stop && stop()) break;
         const size_t to = std::min(outbox_ids.size(), from + static_cast<size_t>(kClaimBatch));
         const std::vector<int64_t> ids(outbox_ids.begin() + static_cast<std::ptrdiff_t>(from),
                                        outbox_ids.begin() + static_cast<std::ptrdiff_t>(to));
         auto lease = lease_for(static_cast<int64_t>(ids.size()));
         auto rows = store_.claim_outbox_rows(ids, *lease, real_now());
         if (!rows) return rows.error();
-        for (const db::OutboxRow& row : *rows) {
-            if (stop && stop()) return store_.release_outbox(token_);  // the rest wait for `outbox flush`
-            auto state = deliver(row, clock(), nullptr);
-            if (!state) return state.error();
-        }
-        if (auto s = store_.release_outbox(token_); !s) return s;  // any the lease ran short for
+        if (auto pushed = push_claimed(*rows, clock(), stop); !pushed) return pushed.error();
     }
     return ok_status();
 }
@@ -135,19 +148,10 @@ Result<FlushReport> OutboxDelivery::flush(UnixSeconds now, bool ignore_schedule)
         auto rows = store_.claim_outbox(now, ignore_schedule, after_id, kClaimBatch, *lease, real_now());
         if (!rows) return rows.error();
         if (rows->empty()) break;
-        // Push the claimed rows, then record them all in one transaction: one sync for the
-        // lot. A crash in between only sends them again, with the same Idempotency-Keys.
-        std::vector<db::DeliveryOutcome> outcomes;
-        for (const db::OutboxRow& row : *rows) {
-            auto pushed = push(row);
-            if (!pushed) return pushed.error();
-            if (!*pushed) break;  // the lease ran short: the rest are claimed again below
-            after_id = row.id;
-            outcomes.push_back(**pushed);
-        }
-        if (auto s = store_.record_deliveries(outcomes, now, token_); !s) return s.error();
-        if (auto s = store_.release_outbox(token_); !s) return s.error();
-        for (const auto& o : outcomes) {
+        auto outcomes = push_claimed(*rows, now, nullptr);  // rows the lease ran short for are claimed again
+        if (!outcomes) return outcomes.error();
+        for (const auto& o : *outcomes) {
+            after_id = o.outbox_id;
             auto after = store_.outbox_row(o.outbox_id);
             if (!after) return after.error();
             ++report.tried;

@@ -65,6 +65,10 @@ private:
     // Posts one row held by this sender's lease; nullopt when nothing was tried (no URL,
     // or too little lease left). Records nothing.
     Result<std::optional<db::DeliveryOutcome>> push(const db::OutboxRow& row);
+    // Pushes claimed rows in order (until `stop` or the lease runs short), records the
+    // pushes in one transaction and lets the rest go. Returns what was pushed.
+    Result<std::vector<db::DeliveryOutcome>> push_claimed(const std::vector<db::OutboxRow>& rows, UnixSeconds now,
+                                                          const std::function<bool()>& stop);
     bool lease_covers_a_push() const;
 
     db::Store& store_;
