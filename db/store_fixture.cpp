@@ -198,12 +198,16 @@ Result<std::vector<MemberCoupon>> SqliteStore::member_coupons(int64_t member_id)
     });
 }
 
+// A product with its price, stock and status (a missing row reads as 0 / SALE_ENDED).
+#define SHOPCTL_PRODUCT_ROWS                                                                                     \
+    "SELECT p.id, p.name, COALESCE(pr.amount, 0), COALESCE(st.quantity, 0), COALESCE(s.status, 'SALE_ENDED') " \
+    "FROM product p LEFT JOIN price pr ON pr.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "   \
+    "LEFT JOIN product_status s ON s.product_id = p.id "
+
 Result<std::vector<ProductRow>> SqliteStore::list_products() {
     return run<std::vector<ProductRow>>([&]() -> Result<std::vector<ProductRow>> {
         auto& s = prepared(
-            "SELECT p.id, p.name, COALESCE(pr.amount, 0), COALESCE(st.quantity, 0), COALESCE(s.status, 'SALE_ENDED') "
-            "FROM product p LEFT JOIN price pr ON pr.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
-            "LEFT JOIN product_status s ON s.product_id = p.id ORDER BY p.id");
+            SHOPCTL_PRODUCT_ROWS "ORDER BY p.id");
         std::vector<ProductRow> out;
         while (s.executeStep())
             out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),
@@ -214,9 +218,7 @@ Result<std::vector<ProductRow>> SqliteStore::list_products() {
 
 Result<ProductRow> SqliteStore::product_row(int64_t product_id) {
     auto& s = prepared(
-        "SELECT p.id, p.name, COALESCE(pr.amount, 0), COALESCE(st.quantity, 0), COALESCE(s.status, 'SALE_ENDED') "
-        "FROM product p LEFT JOIN price pr ON pr.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
-        "LEFT JOIN product_status s ON s.product_id = p.id WHERE p.id = :id");
+        SHOPCTL_PRODUCT_ROWS "WHERE p.id = :id");
     s.bind(":id", product_id);
     if (!s.executeStep()) return Error::ProductNotFound(product_id);
     return ProductRow{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),
