@@ -1,22 +1,28 @@
-// guarded(): the one place SQLite's exceptions become shopctl errors.
+// guarded(): the one place a backend's sql::Failure becomes a shopctl error.
 #pragma once
 
-#include <sqlite3.h>
-
-#include <SQLiteCpp/Exception.h>
+#include <new>
 
 #include "core/result.h"
+#include "db/sql/failure.h"
 
 namespace shopctl::db {
 
-Error translate_sqlite_error(int code, int extended, const std::string& what);
+inline Error error_of(const sql::Failure& f) {
+    switch (f.kind) {
+        case sql::FailureKind::Busy: return Error::StoreBusy(f.what());
+        case sql::FailureKind::Retry:
+            return Error::StoreBusy(std::string("the store stayed busy past the busy timeout: ") + f.what());
+        default: return Error::StoreError(f.what());
+    }
+}
 
 template <typename T, typename Body>
 Result<T> guarded(Body&& body) {
     try {
         return body();
-    } catch (const SQLite::Exception& e) {
-        return translate_sqlite_error(e.getErrorCode(), e.getExtendedErrorCode(), e.what());
+    } catch (const sql::Failure& f) {
+        return error_of(f);
     } catch (const std::bad_alloc&) {
         return Error::StoreError("out of memory");
     }

@@ -1,21 +1,22 @@
 #include "db/open_store.h"
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
+#include "db/sqlite/sqlite_connection.h"
 
 namespace shopctl::db {
 
 Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
-    auto store = SqliteStore::open(options);
-    if (!store) return store.error();
-    return std::unique_ptr<Store>(std::move(*store));
+    auto connection = sqlite::open(options);
+    if (!connection) return connection.error();
+    return std::unique_ptr<Store>(new SqlStore(std::move(*connection)));
 }
 
-Result<InitReport> init_store(const StoreOptions& options) { return SqliteStore::init(options); }
+Result<InitReport> init_store(const StoreOptions& options) { return sqlite::init(options); }
 
 Result<std::unique_ptr<Store>> fresh_memory_store() {
-    auto store = SqliteStore::in_memory();
-    if (!store) return store.error();
-    return std::unique_ptr<Store>(std::move(*store));
+    auto connection = sqlite::in_memory();
+    if (!connection) return connection.error();
+    return std::unique_ptr<Store>(new SqlStore(std::move(*connection)));
 }
 
 }  // namespace shopctl::db

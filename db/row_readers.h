@@ -4,30 +4,29 @@
 #include <optional>
 #include <string>
 
-#include <SQLiteCpp/Column.h>
-#include <SQLiteCpp/Statement.h>
+#include "db/sql/statement.h"
 
 #include "core/coupon.h"
 
 namespace shopctl::db {
 
-inline std::optional<int64_t> optional_int(SQLite::Statement& s, int column) {
+inline std::optional<int64_t> optional_int(sql::Statement& s, int column) {
     auto c = s.getColumn(column);
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
 }
 
-inline std::optional<std::string> optional_text(SQLite::Statement& s, int column) {
+inline std::optional<std::string> optional_text(sql::Statement& s, int column) {
     auto c = s.getColumn(column);
     if (c.isNull()) return std::nullopt;
     return c.getString();
 }
 
-inline void bind_optional(SQLite::Statement& s, const char* name, const std::optional<int64_t>& v) {
+inline void bind_optional(sql::Statement& s, const char* name, const std::optional<int64_t>& v) {
     if (v) s.bind(name, *v); else s.bind(name);
 }
 
-inline void bind_optional(SQLite::Statement& s, const char* name, const std::optional<std::string>& v) {
+inline void bind_optional(sql::Statement& s, const char* name, const std::optional<std::string>& v) {
     if (v) s.bind(name, *v); else s.bind(name);
 }
 
@@ -42,7 +41,7 @@ inline std::optional<std::string> optional_timestamp_text(const std::optional<Un
     "ci.id, ci.status, c.id, c.name, c.scope, c.product_id, c.discount_type, c.discount_value, "          \
     "c.max_discount, c.min_order_amount, c.valid_from, c.valid_until"
 
-inline IssuedCoupon read_issued_coupon(SQLite::Statement& s, int first = 0) {
+inline IssuedCoupon read_issued_coupon(sql::Statement& s, int first = 0) {
     IssuedCoupon ic;
     ic.issue_id = s.getColumn(first).getInt64();
     ic.used = s.getColumn(first + 1).getString() == "USED";

@@ -4,11 +4,11 @@
 #include "core/checkout.h"
 #include "core/outbox_rules.h"
 #include "db/row_readers.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace shopctl::db {
 
-std::optional<MemberInfo> SqliteStore::find_member(int64_t member_id) {
+std::optional<MemberInfo> SqlStore::find_member(int64_t member_id) {
     auto& s = prepared(
         "SELECT m.id, m.name, COALESCE(p.balance, 0) FROM member m LEFT JOIN point p ON p.member_id = m.id "
         "WHERE m.id = :id");
@@ -17,7 +17,7 @@ std::optional<MemberInfo> SqliteStore::find_member(int64_t member_id) {
     return MemberInfo{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64()};
 }
 
-Result<CheckoutSnapshot> SqliteStore::load_snapshot(const Cart& cart) {
+Result<CheckoutSnapshot> SqlStore::load_snapshot(const Cart& cart) {
     CheckoutSnapshot snap;
     if (cart.member_id) snap.member = find_member(*cart.member_id);
     if (!snap.member) return snap;  // the decision stops at the member check
@@ -60,7 +60,7 @@ Result<CheckoutSnapshot> SqliteStore::load_snapshot(const Cart& cart) {
     return snap;
 }
 
-Result<std::optional<Receipt>> SqliteStore::replay_or_conflict(const Cart& cart) {
+Result<std::optional<Receipt>> SqlStore::replay_or_conflict(const Cart& cart) {
     if (!cart.idempotency_key) return std::optional<Receipt>();
     auto& s = prepared("SELECT id, cart_fingerprint FROM orders WHERE idempotency_key = :key");
     s.bind(":key", *cart.idempotency_key);
@@ -73,7 +73,7 @@ Result<std::optional<Receipt>> SqliteStore::replay_or_conflict(const Cart& cart)
     return std::optional<Receipt>(std::move(*receipt));
 }
 
-void SqliteStore::add_point_history(int64_t member_id, std::optional<int64_t> order_id, Won delta, Won balance_after,
+void SqlStore::add_point_history(int64_t member_id, std::optional<int64_t> order_id, Won delta, Won balance_after,
                                     const char* reason, const std::string& at) {
     auto& h = prepared(
         "INSERT INTO point_history (member_id, order_id, delta, balance_after, reason, created_at) "
@@ -87,7 +87,7 @@ void SqliteStore::add_point_history(int64_t member_id, std::optional<int64_t> or
     h.exec();
 }
 
-Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
+Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
                                             const std::string& created_at, const std::optional<OutboxLease>& lease,
                                             UnixSeconds now,
                                             Receipt& receipt) {
@@ -102,7 +102,7 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
     auto& order = prepared(
         "INSERT INTO orders (member_id, status, subtotal, product_discount, order_coupon_issue_id, order_discount, "
         "total, points_before, points_after, idempotency_key, cart_fingerprint, created_at) VALUES (:member, 'PAID', "
-        ":subtotal, :pd, :oc, :od, :total, :before, :after, :key, :fp, :at)");
+        ":subtotal, :pd, :oc, :od, :total, :before, :after, :key, :fp, :at) RETURNING id");
     order.bind(":member", d.member_id);
     order.bind(":subtotal", d.subtotal);
     order.bind(":pd", d.product_discount);
@@ -114,8 +114,9 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
     bind_optional(order, ":key", cart.idempotency_key);
     order.bind(":fp", cart.fingerprint());
     order.bind(":at", created_at);
-    order.exec();
-    const int64_t order_id = db_.getLastInsertRowid();
+    order.executeStep();
+    const int64_t order_id = order.getColumn(0).getInt64();
+    order.reset();
 
     for (size_t i = 0; i < d.lines.size(); ++i) {
         const DecidedLine& l = d.lines[i];
@@ -151,7 +152,7 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
     points.bind(":member", d.member_id);
     if (points.exec() != 1) {
         if (d.total != 0) return Error::InsufficientPoints(d.points_before, d.total);
-        auto& wallet = prepared("INSERT OR IGNORE INTO point (member_id, balance) VALUES (:member, 0)");
+        auto& wallet = prepared("INSERT INTO point (member_id, balance) VALUES (:member, 0) ON CONFLICT DO NOTHING");
         wallet.bind(":member", d.member_id);
         wallet.exec();
     }
@@ -162,36 +163,50 @@ Result<int64_t> SqliteStore::apply_decision(const CheckoutDecision& d, const Car
     return add_outbox_row(order_id, "order.paid", 0, receipt.to_json_text(), now, lease);
 }
 
-Result<CheckoutResult> SqliteStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
+Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
                                              const std::optional<OutboxLease>& lease) {
+    const bool quote = mode == CheckoutMode::Quote;
+    // A quote decides on one consistent read and writes nothing (so it works on a
+    // read-only server too); an order locks what it will change before reading it.
+    if (quote)
+        return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
+            ReadScope scope(*this);
+            auto replay = replay_or_conflict(cart);
+            if (!replay) return replay.error();
+            if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
+            auto snapshot = load_snapshot(cart);
+            if (!snapshot) return snapshot.error();
+            auto decision = decide_checkout(cart, *snapshot, now);
+            if (!decision) return decision.error();
+            return CheckoutResult{Receipt::from_decision(*decision, std::nullopt, "QUOTE", format_timestamp(now),
+                                                         cart.idempotency_key),
+                                  std::nullopt};
+        });
     return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
         WriteScope scope(*this);
         auto replay = replay_or_conflict(cart);
         if (!replay) return replay.error();
         if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
 
+        std::vector<int64_t> product_ids;
+        for (const CartLine& line : cart.items) product_ids.push_back(line.product_id);
+        conn_->lock_rows(cart.member_id, product_ids);
         auto snapshot = load_snapshot(cart);
         if (!snapshot) return snapshot.error();
         auto decision = decide_checkout(cart, *snapshot, now);
         if (!decision) return decision.error();
 
         const std::string created_at = format_timestamp(now);
-        const bool quote = mode == CheckoutMode::Quote;
-        Receipt receipt = Receipt::from_decision(*decision, std::nullopt, quote ? "QUOTE" : "PAID", created_at,
-                                                 cart.idempotency_key);
-        auto outbox_id = apply_decision(*decision, cart, created_at, quote ? std::nullopt : lease, now, receipt);
+        Receipt receipt = Receipt::from_decision(*decision, std::nullopt, "PAID", created_at, cart.idempotency_key);
+        auto outbox_id = apply_decision(*decision, cart, created_at, lease, now, receipt);
         if (!outbox_id) return outbox_id.error();
-        if (quote) {
-            receipt.order_id.reset();
-            return CheckoutResult{std::move(receipt), std::nullopt};  // the scope rolls everything back
-        }
         scope.commit();
         receipt.platform = PlatformState{};
         return CheckoutResult{std::move(receipt), *outbox_id};
     });
 }
 
-Result<Receipt> SqliteStore::read_receipt(int64_t order_id) {
+Result<Receipt> SqlStore::read_receipt(int64_t order_id) {
     auto& o = prepared(
         "SELECT member_id, status, created_at, subtotal, product_discount, order_coupon_issue_id, order_discount, "
         "total, points_before, points_after, idempotency_key, refunded FROM orders WHERE id = :id");
@@ -239,12 +254,16 @@ Result<Receipt> SqliteStore::read_receipt(int64_t order_id) {
     return r;
 }
 
-Result<Receipt> SqliteStore::order_receipt(int64_t order_id) {
-    return run<Receipt>([&]() { return read_receipt(order_id); });
+Result<Receipt> SqlStore::order_receipt(int64_t order_id) {
+    return run<Receipt>([&]() {
+        ReadScope scope(*this);
+        return read_receipt(order_id);
+    });
 }
 
-Result<std::vector<OrderSummary>> SqliteStore::list_orders(const OrderFilter& f) {
+Result<std::vector<OrderSummary>> SqlStore::list_orders(const OrderFilter& f) {
     return run<std::vector<OrderSummary>>([&]() -> Result<std::vector<OrderSummary>> {
+        ReadScope scope(*this);
         // Two statements: "(:member IS NULL OR member_id = :member)" would be planned as a
         // scan of every order; a member's orders come from the orders_member index.
 #define SHOPCTL_ORDER_SUMMARIES                                                                             \
@@ -273,11 +292,25 @@ Result<std::vector<OrderSummary>> SqliteStore::list_orders(const OrderFilter& f)
     });
 }
 
-Result<ReturnResult> SqliteStore::return_order(int64_t order_id, const std::vector<ReturnRequest>& requests,
+Result<ReturnResult> SqlStore::return_order(int64_t order_id, const std::vector<ReturnRequest>& requests,
                                                bool cancel, UnixSeconds now, const std::optional<OutboxLease>& lease,
                                                bool dry_run) {
     return run<ReturnResult>([&]() -> Result<ReturnResult> {
         WriteScope scope(*this);
+        {
+            // Lock first (member, then its products), then read the order as it is now.
+            auto& who = prepared("SELECT member_id FROM orders WHERE id = :id");
+            who.bind(":id", order_id);
+            if (!who.executeStep()) return Error::OrderNotFound(order_id);
+            const int64_t member_id = who.getColumn(0).getInt64();
+            who.reset();
+            auto& what = prepared("SELECT product_id FROM order_item WHERE order_id = :id");
+            what.bind(":id", order_id);
+            std::vector<int64_t> product_ids;
+            while (what.executeStep()) product_ids.push_back(what.getColumn(0).getInt64());
+            what.reset();
+            conn_->lock_rows(member_id, product_ids);
+        }
         auto& o = prepared(
             "SELECT member_id, status, total, order_discount, order_coupon_issue_id, returns FROM orders WHERE id = :id");
         o.bind(":id", order_id);
@@ -317,8 +350,8 @@ Result<ReturnResult> SqliteStore::return_order(int64_t order_id, const std::vect
         for (const ReturnedLine& line : decided->lines) {
             auto& s = prepared(
                 "INSERT INTO stock (product_id, quantity) VALUES (:id, :qty) "
-                "ON CONFLICT (product_id) DO UPDATE SET quantity = quantity + excluded.quantity "
-                "WHERE quantity + excluded.quantity <= :max RETURNING quantity");
+                "ON CONFLICT (product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity "
+                "WHERE stock.quantity + excluded.quantity <= :max RETURNING quantity");
             s.bind(":id", line.product_id);
             s.bind(":qty", line.quantity);
             s.bind(":max", kMaxStoredAmount);
@@ -363,8 +396,8 @@ Result<ReturnResult> SqliteStore::return_order(int64_t order_id, const std::vect
 
         auto& refund = prepared(
             "INSERT INTO point (member_id, balance) VALUES (:member, :amount) "
-            "ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance "
-            "WHERE balance + excluded.balance <= :max RETURNING balance");
+            "ON CONFLICT (member_id) DO UPDATE SET balance = point.balance + excluded.balance "
+            "WHERE point.balance + excluded.balance <= :max RETURNING balance");
         refund.bind(":member", r.member_id);
         refund.bind(":amount", r.refunded);
         refund.bind(":max", kMaxStoredAmount);

@@ -1,12 +1,12 @@
 // Loading a fixture, and the small back-office writes: points and coupon issues.
 #include "db/row_readers.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace shopctl::db {
 
 namespace {
 
-bool row_exists(SQLite::Statement& s, int64_t id) {
+bool row_exists(sql::Statement& s, int64_t id) {
     s.bind(":id", id);
     const bool found = s.executeStep();
     s.reset();
@@ -15,7 +15,7 @@ bool row_exists(SQLite::Statement& s, int64_t id) {
 
 }  // namespace
 
-Result<LoadCounts> SqliteStore::load_fixture(const Fixture& f, UnixSeconds now) {
+Result<LoadCounts> SqlStore::load_fixture(const Fixture& f, UnixSeconds now) {
     return run<LoadCounts>([&]() -> Result<LoadCounts> {
         WriteScope scope(*this);
         const std::string at = format_timestamp(now);
@@ -115,8 +115,8 @@ Result<LoadCounts> SqliteStore::load_fixture(const Fixture& f, UnixSeconds now) 
                 "INSERT INTO coupon_issue (id, coupon_id, member_id, status, used_order_id, used_at) "
                 "VALUES (:id, :coupon, :member, :status, NULL, :used_at) ON CONFLICT (id) DO UPDATE SET "
                 "coupon_id = excluded.coupon_id, member_id = excluded.member_id, status = excluded.status, "
-                "used_order_id = CASE WHEN excluded.status = 'USED' THEN used_order_id END, "
-                "used_at = CASE WHEN excluded.status = 'USED' THEN COALESCE(used_at, excluded.used_at) END");
+                "used_order_id = CASE WHEN excluded.status = 'USED' THEN coupon_issue.used_order_id END, "
+                "used_at = CASE WHEN excluded.status = 'USED' THEN COALESCE(coupon_issue.used_at, excluded.used_at) END");
             upsert.bind(":id", issue.id);
             upsert.bind(":coupon", issue.coupon_id);
             upsert.bind(":member", issue.member_id);
@@ -124,15 +124,17 @@ Result<LoadCounts> SqliteStore::load_fixture(const Fixture& f, UnixSeconds now) 
             bind_optional(upsert, ":used_at", issue.used ? std::optional<std::string>(at) : std::nullopt);
             upsert.exec();
         }
+        conn_->after_explicit_ids();
         scope.commit();
         return LoadCounts{static_cast<int64_t>(f.members.size()), static_cast<int64_t>(f.products.size()),
                           static_cast<int64_t>(f.coupons.size()), static_cast<int64_t>(f.coupon_issues.size())};
     });
 }
 
-Result<MemberPoints> SqliteStore::charge_points(int64_t member_id, Won amount, UnixSeconds now) {
+Result<MemberPoints> SqlStore::charge_points(int64_t member_id, Won amount, UnixSeconds now) {
     auto charged = run<Ok>([&]() -> Status {
         WriteScope scope(*this);
+        conn_->lock_rows(member_id, {});
         auto member = find_member(member_id);
         if (!member) return Error::UnknownMember(member_id);
         auto after = checked_add(member->balance, amount);
@@ -153,8 +155,9 @@ Result<MemberPoints> SqliteStore::charge_points(int64_t member_id, Won amount, U
     return member_points(member_id);
 }
 
-Result<MemberPoints> SqliteStore::member_points(int64_t member_id) {
+Result<MemberPoints> SqlStore::member_points(int64_t member_id) {
     return run<MemberPoints>([&]() -> Result<MemberPoints> {
+        ReadScope scope(*this);
         auto member = find_member(member_id);
         if (!member) return Error::UnknownMember(member_id);
         MemberPoints mp{member->id, member->name, member->balance, {}};
@@ -169,24 +172,26 @@ Result<MemberPoints> SqliteStore::member_points(int64_t member_id) {
     });
 }
 
-Result<int64_t> SqliteStore::issue_coupon(int64_t member_id, int64_t coupon_id) {
+Result<int64_t> SqlStore::issue_coupon(int64_t member_id, int64_t coupon_id) {
     return run<int64_t>([&]() -> Result<int64_t> {
         WriteScope scope(*this);
         if (!find_member(member_id)) return Error::UnknownMember(member_id);
         if (!row_exists(prepared("SELECT 1 FROM coupon WHERE id = :id"), coupon_id))
             return Error::InvalidInput("coupon " + std::to_string(coupon_id) + " does not exist");
-        auto& insert = prepared("INSERT INTO coupon_issue (coupon_id, member_id, status) VALUES (:coupon, :member, 'ISSUED')");
+        auto& insert = prepared("INSERT INTO coupon_issue (coupon_id, member_id, status) VALUES (:coupon, :member, 'ISSUED') RETURNING id");
         insert.bind(":coupon", coupon_id);
         insert.bind(":member", member_id);
-        insert.exec();
-        const int64_t id = db_.getLastInsertRowid();
+        insert.executeStep();
+        const int64_t id = insert.getColumn(0).getInt64();
+        insert.reset();
         scope.commit();
         return id;
     });
 }
 
-Result<std::vector<MemberCoupon>> SqliteStore::member_coupons(int64_t member_id) {
+Result<std::vector<MemberCoupon>> SqlStore::member_coupons(int64_t member_id) {
     return run<std::vector<MemberCoupon>>([&]() -> Result<std::vector<MemberCoupon>> {
+        ReadScope scope(*this);
         if (!find_member(member_id)) return Error::UnknownMember(member_id);
         auto& s = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
                            ", ci.used_order_id, ci.used_at FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
@@ -204,8 +209,9 @@ Result<std::vector<MemberCoupon>> SqliteStore::member_coupons(int64_t member_id)
     "FROM product p LEFT JOIN price pr ON pr.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "   \
     "LEFT JOIN product_status s ON s.product_id = p.id "
 
-Result<std::vector<ProductRow>> SqliteStore::list_products() {
+Result<std::vector<ProductRow>> SqlStore::list_products() {
     return run<std::vector<ProductRow>>([&]() -> Result<std::vector<ProductRow>> {
+        ReadScope scope(*this);
         auto& s = prepared(
             SHOPCTL_PRODUCT_ROWS "ORDER BY p.id");
         std::vector<ProductRow> out;
@@ -216,7 +222,7 @@ Result<std::vector<ProductRow>> SqliteStore::list_products() {
     });
 }
 
-Result<ProductRow> SqliteStore::product_row(int64_t product_id) {
+Result<ProductRow> SqlStore::product_row(int64_t product_id) {
     auto& s = prepared(
         SHOPCTL_PRODUCT_ROWS "WHERE p.id = :id");
     s.bind(":id", product_id);
@@ -225,9 +231,10 @@ Result<ProductRow> SqliteStore::product_row(int64_t product_id) {
                       s.getColumn(3).getInt64(), s.getColumn(4).getString()};
 }
 
-Result<ProductRow> SqliteStore::set_product(int64_t product_id, const ProductChange& change) {
+Result<ProductRow> SqlStore::set_product(int64_t product_id, const ProductChange& change) {
     return run<ProductRow>([&]() -> Result<ProductRow> {
         WriteScope scope(*this);
+        conn_->lock_rows(std::nullopt, {product_id});
         if (auto exists = product_row(product_id); !exists) return exists.error();
         if (change.name) {
             auto& s = prepared("UPDATE product SET name = :name WHERE id = :id");
@@ -258,14 +265,15 @@ Result<ProductRow> SqliteStore::set_product(int64_t product_id, const ProductCha
     });
 }
 
-Result<ProductRow> SqliteStore::add_stock(int64_t product_id, int64_t delta) {
+Result<ProductRow> SqlStore::add_stock(int64_t product_id, int64_t delta) {
     return run<ProductRow>([&]() -> Result<ProductRow> {
         WriteScope scope(*this);
+        conn_->lock_rows(std::nullopt, {product_id});
         auto before = product_row(product_id);
         if (!before) return before.error();
         if (delta < 0 && before->stock + delta < 0) return Error::OutOfStock(product_id, -delta, before->stock);
         // Relative, in one statement: a checkout committing meanwhile is never overwritten.
-        auto& ensure = prepared("INSERT OR IGNORE INTO stock (product_id, quantity) VALUES (:id, 0)");
+        auto& ensure = prepared("INSERT INTO stock (product_id, quantity) VALUES (:id, 0) ON CONFLICT DO NOTHING");
         ensure.bind(":id", product_id);
         ensure.exec();
         auto& s = prepared(

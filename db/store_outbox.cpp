@@ -3,16 +3,16 @@
 #include "core/backoff.h"
 #include "core/outbox_rules.h"
 #include "db/row_readers.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace shopctl::db {
 
-int64_t SqliteStore::add_outbox_row(int64_t order_id, const char* event, int64_t event_no, const std::string& payload,
+int64_t SqlStore::add_outbox_row(int64_t order_id, const char* event, int64_t event_no, const std::string& payload,
                                     UnixSeconds now, const std::optional<OutboxLease>& lease) {
     auto& outbox = prepared(
         "INSERT INTO platform_outbox (order_id, event, event_no, payload, status, attempts, next_attempt_at, "
         "claimed_until, claim_token, created_at) VALUES (:order, :event, :no, :payload, 'PENDING', 0, :at, :until, "
-        ":token, :at)");
+        ":token, :at) RETURNING id");
     outbox.bind(":order", order_id);
     outbox.bind(":event", event);
     outbox.bind(":no", event_no);
@@ -20,19 +20,22 @@ int64_t SqliteStore::add_outbox_row(int64_t order_id, const char* event, int64_t
     outbox.bind(":at", format_timestamp(now));
     bind_optional(outbox, ":until", lease ? std::optional<std::string>(format_timestamp(lease->until)) : std::nullopt);
     bind_optional(outbox, ":token", lease ? std::optional<std::string>(lease->token) : std::nullopt);
-    outbox.exec();
-    return db_.getLastInsertRowid();
+    outbox.executeStep();
+    const int64_t id = outbox.getColumn(0).getInt64();
+    outbox.reset();
+    return id;
 }
 
-OutboxRow SqliteStore::read_outbox_row(SQLite::Statement& s) {
+OutboxRow SqlStore::read_outbox_row(sql::Statement& s) {
     return OutboxRow{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getString(),
                      s.getColumn(3).getString(), s.getColumn(4).getString(), s.getColumn(5).getInt64(),
                      optional_text(s, 6),        optional_text(s, 7),        optional_text(s, 8),
                      s.getColumn(9).getString(), s.getColumn(10).getInt64()};
 }
 
-Result<std::vector<OutboxRow>> SqliteStore::list_outbox(const std::optional<std::string>& status) {
+Result<std::vector<OutboxRow>> SqlStore::list_outbox(const std::optional<std::string>& status) {
     return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
+        ReadScope scope(*this);
         auto& s = prepared(
             "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
             "FROM platform_outbox WHERE (:status IS NULL OR status = :status) ORDER BY id");
@@ -43,8 +46,9 @@ Result<std::vector<OutboxRow>> SqliteStore::list_outbox(const std::optional<std:
     });
 }
 
-Result<OutboxRow> SqliteStore::outbox_row(int64_t outbox_id) {
+Result<OutboxRow> SqlStore::outbox_row(int64_t outbox_id) {
     return run<OutboxRow>([&]() -> Result<OutboxRow> {
+        ReadScope scope(*this);
         auto& s = prepared(
             "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
             "FROM platform_outbox WHERE id = :id");
@@ -57,14 +61,14 @@ Result<OutboxRow> SqliteStore::outbox_row(int64_t outbox_id) {
 // A row no live lease holds: never claimed, its lease over by the real clock, or let go.
 #define SHOPCTL_UNHELD "(claimed_until IS NULL OR claimed_until <= :real_now)"
 
-Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id,
+Result<std::vector<OutboxRow>> SqlStore::claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id,
                                                          int64_t limit, const OutboxLease& lease, UnixSeconds real_now) {
     return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
         WriteScope scope(*this);
         auto& s = prepared(
             "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
-            "FROM platform_outbox WHERE status = 'PENDING' AND id > :after AND (:all OR next_attempt_at <= :now) "
-            "AND " SHOPCTL_UNHELD " ORDER BY id LIMIT :limit");
+            "FROM platform_outbox WHERE status = 'PENDING' AND id > :after AND (:all = 1 OR next_attempt_at <= :now) "
+            "AND " SHOPCTL_UNHELD " ORDER BY id LIMIT :limit /*pg FOR UPDATE SKIP LOCKED */");
         s.bind(":all", ignore_schedule ? 1 : 0);
         s.bind(":now", format_timestamp(now));
         s.bind(":real_now", format_timestamp(real_now));
@@ -84,7 +88,7 @@ Result<std::vector<OutboxRow>> SqliteStore::claim_outbox(UnixSeconds now, bool i
     });
 }
 
-Result<std::vector<OutboxRow>> SqliteStore::claim_outbox_rows(const std::vector<int64_t>& ids, const OutboxLease& lease,
+Result<std::vector<OutboxRow>> SqlStore::claim_outbox_rows(const std::vector<int64_t>& ids, const OutboxLease& lease,
                                                               UnixSeconds real_now) {
     return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
         WriteScope scope(*this);
@@ -113,7 +117,7 @@ Result<std::vector<OutboxRow>> SqliteStore::claim_outbox_rows(const std::vector<
 }
 #undef SHOPCTL_UNHELD
 
-Status SqliteStore::release_outbox(const std::string& token) {
+Status SqlStore::release_outbox(const std::string& token) {
     return run<Ok>([&]() -> Status {
         WriteScope scope(*this);
         auto& s = prepared(
@@ -126,7 +130,7 @@ Status SqliteStore::release_outbox(const std::string& token) {
     });
 }
 
-Status SqliteStore::record_deliveries(const std::vector<DeliveryOutcome>& outcomes, UnixSeconds now,
+Status SqlStore::record_deliveries(const std::vector<DeliveryOutcome>& outcomes, UnixSeconds now,
                                       const std::string& token) {
     return run<Ok>([&]() -> Status {
         WriteScope scope(*this);
@@ -142,7 +146,7 @@ Status SqliteStore::record_deliveries(const std::vector<DeliveryOutcome>& outcom
                 s.exec();
                 continue;
             }
-            auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id AND claim_token = :token");
+            auto& get = prepared("SELECT attempts FROM platform_outbox WHERE id = :id AND claim_token = :token /*pg FOR UPDATE */");
             get.bind(":id", o.outbox_id);
             get.bind(":token", token);
             if (!get.executeStep()) continue;  // the lease was lost: the row is another sender's now
@@ -163,10 +167,10 @@ Status SqliteStore::record_deliveries(const std::vector<DeliveryOutcome>& outcom
     });
 }
 
-Result<OutboxRow> SqliteStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {
+Result<OutboxRow> SqlStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {
     auto requeued = run<Ok>([&]() -> Status {
         WriteScope scope(*this);
-        auto& get = prepared("SELECT status FROM platform_outbox WHERE id = :id");
+        auto& get = prepared("SELECT status FROM platform_outbox WHERE id = :id /*pg FOR UPDATE */");
         get.bind(":id", outbox_id);
         if (!get.executeStep()) return Error::InvalidInput("outbox row " + std::to_string(outbox_id) + " does not exist");
         const std::string status = get.getColumn(0).getString();

@@ -1,6 +1,6 @@
 // verify: the store's invariants (SPEC.md section 8), each one query that lists the
 // rows breaking it. state_summary: what scenario expectations compare against.
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace shopctl::db {
 
@@ -37,7 +37,7 @@ constexpr Check kChecks[] = {
      "AND i.returned_quantity < i.quantity "
      "UNION SELECT o.id, o.order_coupon_issue_id FROM orders o WHERE o.order_coupon_issue_id IS NOT NULL "
      "AND o.status <> 'RETURNED' AND o.status <> 'CANCELLED') h ON h.issue = ci.id "
-     "WHERE ci.status <> 'USED' OR ci.used_order_id IS NOT h.order_id"},
+     "WHERE ci.status <> 'USED' OR ci.used_order_id IS DISTINCT FROM h.order_id"},
     {"order_has_items",
      "SELECT 'order ' || id || ' has no items' FROM orders o "
      "WHERE NOT EXISTS (SELECT 1 FROM order_item i WHERE i.order_id = o.id)"},
@@ -64,7 +64,7 @@ constexpr Check kChecks[] = {
      "OR o.product_discount <> COALESCE(i.discounts, 0) "
      "OR o.total <> o.subtotal - o.product_discount - o.order_discount OR o.total < 0 OR o.order_discount < 0"},
     {"order_points_used",
-     "SELECT 'order ' || o.id || ' total ' || o.total || ' but its USE history is ' || COALESCE(h.used, 'missing') "
+     "SELECT 'order ' || o.id || ' total ' || o.total || ' but its USE history is ' || COALESCE(CAST(h.used AS TEXT), 'missing') "
      "FROM orders o LEFT JOIN (SELECT order_id, sum(delta) AS used FROM point_history WHERE reason = 'USE' "
      "GROUP BY order_id) h ON h.order_id = o.id WHERE COALESCE(h.used, 1) <> -o.total"},
     {"cancelled_order_refunded",
@@ -102,37 +102,29 @@ constexpr Check kChecks[] = {
 
 }  // namespace
 
-Result<std::vector<Violation>> SqliteStore::verify() {
+Result<std::vector<Violation>> SqlStore::verify() {
     return run<std::vector<Violation>>([&]() -> Result<std::vector<Violation>> {
         std::vector<Violation> out;
-        {
-            SQLite::Statement integrity(db_, "PRAGMA integrity_check");
-            while (integrity.executeStep()) {
-                const std::string line = integrity.getColumn(0).getString();
-                if (line != "ok") out.push_back({"integrity_check", line});
-            }
-            SQLite::Statement fk(db_, "PRAGMA foreign_key_check");
-            while (fk.executeStep())
-                out.push_back({"foreign_keys", fk.getColumn(0).getString() + " row " + fk.getColumn(1).getString() +
-                                                   " names a missing " + fk.getColumn(2).getString() + " row"});
-        }
+        ReadScope scope(*this);
+        for (auto& [check, message] : conn_->integrity_problems()) out.push_back({check, message});
         for (const Check& check : kChecks) {
-            SQLite::Statement s(db_, check.sql);
-            while (s.executeStep()) out.push_back({check.name, s.getColumn(0).getString()});
+            auto s = conn_->prepare(check.sql);
+            while (s->executeStep()) out.push_back({check.name, s->getColumn(0).getString()});
         }
         return out;
     });
 }
 
-Result<Json> SqliteStore::state_summary() {
+Result<Json> SqlStore::state_summary() {
     return run<Json>([&]() -> Result<Json> {
+        ReadScope scope(*this);
         Json j;
         auto map_of = [&](const char* sql, bool text_value) {
             Json m = Json::object();
-            SQLite::Statement s(db_, sql);
-            while (s.executeStep()) {
-                if (text_value) m[s.getColumn(0).getString()] = s.getColumn(1).getString();
-                else m[s.getColumn(0).getString()] = s.getColumn(1).getInt64();
+            auto s = conn_->prepare(sql);
+            while (s->executeStep()) {
+                if (text_value) m[s->getColumn(0).getString()] = s->getColumn(1).getString();
+                else m[s->getColumn(0).getString()] = s->getColumn(1).getInt64();
             }
             return m;
         };
@@ -141,11 +133,16 @@ Result<Json> SqliteStore::state_summary() {
         j["coupon_issues"] = map_of("SELECT CAST(id AS TEXT), status FROM coupon_issue ORDER BY id", true);
         j["product_status"] = map_of("SELECT CAST(product_id AS TEXT), status FROM product_status ORDER BY product_id", true);
         j["order_status"] = map_of("SELECT CAST(id AS TEXT), status FROM orders ORDER BY id", true);
-        j["orders"] = db_.execAndGet("SELECT count(*) FROM orders").getInt64();
+        auto count = [&](const char* sql) {
+            auto s = conn_->prepare(sql);
+            s->executeStep();
+            return s->getColumn(0).getInt64();
+        };
+        j["orders"] = count("SELECT count(*) FROM orders");
         Json outbox = {{"PENDING", 0}, {"SENT", 0}, {"DEAD", 0}};
-        SQLite::Statement s(db_, "SELECT status, count(*) FROM platform_outbox GROUP BY status");
-        while (s.executeStep()) outbox[s.getColumn(0).getString()] = s.getColumn(1).getInt64();
-        outbox["total"] = db_.execAndGet("SELECT count(*) FROM platform_outbox").getInt64();
+        auto s = conn_->prepare("SELECT status, count(*) FROM platform_outbox GROUP BY status");
+        while (s->executeStep()) outbox[s->getColumn(0).getString()] = s->getColumn(1).getInt64();
+        outbox["total"] = count("SELECT count(*) FROM platform_outbox");
         j["outbox"] = outbox;
         return j;
     });

@@ -1,31 +1,26 @@
-// SqliteStore: the Store on one SQLite file (WAL, foreign keys on, a busy timeout).
-// One connection per store; every statement is prepared once on it and bound by
-// name, so a batch of thousands of checkouts prepares nothing twice.
+// SqlStore: the Store written once in SQL over a backend's sql::Connection (SQLite,
+// PostgreSQL). Every statement is prepared once on the connection and bound by name,
+// so a batch of thousands of checkouts prepares nothing twice. The backend supplies
+// how transactions begin and how rows are locked; everything else is here.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include "db/guarded.h"
-#include "db/open_store.h"
+#include "db/sql/connection.h"
 #include "db/store.h"
 
 namespace shopctl::db {
 
-inline constexpr int kSchemaVersion = 3;
-
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
 public:
-    // Opens an existing store. STORE_ERROR, and no file created, when there is no
-    // file at the path or it holds no shopctl schema.
-    static Result<std::unique_ptr<SqliteStore>> open(const StoreOptions& options);
-    // Creates the store (mode 0600) or upgrades its schema; safe to run again.
-    static Result<InitReport> init(const StoreOptions& options);
-    // A fresh in-memory store with the schema (scenario replay).
-    static Result<std::unique_ptr<SqliteStore>> in_memory();
+    explicit SqlStore(std::unique_ptr<sql::Connection> connection);
+    ~SqlStore() override;
 
     Result<LoadCounts> load_fixture(const Fixture& fixture, UnixSeconds now) override;
     Result<CheckoutResult> checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
@@ -57,26 +52,37 @@ public:
     Result<std::vector<Violation>> verify() override;
     Result<Json> state_summary() override;
 
-    // For long bulk runs (batch): a larger page cache, and WAL checkpoints every
-    // ~160 MB instead of every 4 MB, so hot pages (stock, points, per-member index
-    // leaves) are copied back and synced once per checkpoint rather than forty times.
-    // Durability is the same; the WAL file may grow to that size during a batch.
     Status tune_for_bulk() override;
 
 private:
     friend class WriteScope;
-    explicit SqliteStore(SQLite::Database db);
+    friend class ReadScope;
 
     // The statement for `sql` (a string literal: its address is the cache key),
     // reset and with its bindings cleared.
-    SQLite::Statement& prepared(const char* sql);
+    sql::Statement& prepared(const char* sql);
     // guarded() and then every cached statement reset, so no finished operation
-    // leaves a read transaction open on the connection.
+    // leaves a read transaction open on the connection. A race the backend lost
+    // (a server's deadlock or serialization failure) runs `body` again, as long as
+    // the busy timeout allows; `body` opens its own scope, so each run starts clean.
     template <typename T, typename Body>
     Result<T> run(Body&& body) {
-        auto result = guarded<T>(std::forward<Body>(body));
-        reset_statements();
-        return result;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(conn_->busy_timeout_ms());
+        for (int attempt = 1;; ++attempt) {
+            try {
+                Result<T> result = body();
+                reset_statements();
+                return result;
+            } catch (const sql::Failure& f) {
+                reset_statements();
+                if (f.kind != sql::FailureKind::Retry || std::chrono::steady_clock::now() >= deadline)
+                    return error_of(f);
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
+            } catch (const std::bad_alloc&) {
+                reset_statements();
+                return Error::StoreError("out of memory");
+            }
+        }
     }
     // Ends every cached statement's step.
     void reset_statements();
@@ -95,28 +101,43 @@ private:
                            UnixSeconds now, const std::optional<OutboxLease>& lease);
     void add_point_history(int64_t member_id, std::optional<int64_t> order_id, Won delta, Won balance_after,
                            const char* reason, const std::string& at);
-    OutboxRow read_outbox_row(SQLite::Statement& s);
+    OutboxRow read_outbox_row(sql::Statement& s);
     Result<ProductRow> product_row(int64_t product_id);
 
-    SQLite::Database db_;
-    std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+    // Members end in reverse: the statements are finalized before the connection closes.
+    std::unique_ptr<sql::Connection> conn_;
+    std::unordered_map<const char*, std::unique_ptr<sql::Statement>> statements_;
     bool in_group_ = false;
 };
 
-// An RAII write scope: BEGIN IMMEDIATE, or a SAVEPOINT inside a group; rolled back
-// unless committed.
+// An RAII write scope: a write transaction, or a SAVEPOINT inside a group; rolled
+// back unless committed.
 class WriteScope {
 public:
-    explicit WriteScope(SqliteStore& store);
+    explicit WriteScope(SqlStore& store);
     ~WriteScope();
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
     void commit();
 
 private:
-    SqliteStore& store_;
+    SqlStore& store_;
     bool in_group_;
     bool done_ = false;
+};
+
+// An RAII read scope: one consistent view for a read of several statements, in a
+// read-only transaction (nothing if a group's transaction is already open).
+class ReadScope {
+public:
+    explicit ReadScope(SqlStore& store);
+    ~ReadScope();
+    ReadScope(const ReadScope&) = delete;
+    ReadScope& operator=(const ReadScope&) = delete;
+
+private:
+    SqlStore& store_;
+    bool own_;
 };
 
 }  // namespace shopctl::db

@@ -1,4 +1,4 @@
-#include "db/sqlite_durability.h"
+#include "db/sqlite/sqlite_durability.h"
 
 namespace shopctl::db {
 

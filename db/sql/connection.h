@@ -1,0 +1,50 @@
+// sql::Connection: what the shared store code needs from a backend, besides running
+// its SQL: how transactions begin, how rows are locked for a write (SQLite's write
+// lock already covers the whole store; a server locks rows), and the few checks and
+// tunings that only one backend has.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/sql/statement.h"
+
+namespace shopctl::db::sql {
+
+enum class TransactionKind {
+    Write,  // changes the store; other writers of the same rows wait
+    Read,   // one consistent view, no writes (works on a read-only server)
+};
+
+class Connection {
+public:
+    virtual ~Connection() = default;
+
+    virtual std::unique_ptr<Statement> prepare(const char* sql) = 0;
+    // Runs SQL without parameters (transaction control, savepoints).
+    virtual void execute(const char* sql) = 0;
+    virtual void begin(TransactionKind kind) = 0;
+    // True inside a transaction (including one an error has spoiled).
+    virtual bool in_transaction() = 0;
+
+    // Inside a write transaction, before reading what a checkout or a return will
+    // change: holds the member's row and the products' rows (in id order, so two
+    // writers never wait on each other in a circle) until the transaction ends.
+    // Every writer of a member's points and coupons, or of a product's stock, price
+    // and status, takes these first.
+    virtual void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) = 0;
+
+    // After loading rows with explicit ids: whatever makes later generated ids follow them.
+    virtual void after_explicit_ids() {}
+    // Before a long bulk run: whatever makes many transactions cheaper, same durability.
+    virtual void tune_for_bulk() {}
+    // The backend's own consistency checks, as (check, message) pairs.
+    virtual std::vector<std::pair<std::string, std::string>> integrity_problems() { return {}; }
+
+    virtual int busy_timeout_ms() const = 0;
+};
+
+}  // namespace shopctl::db::sql

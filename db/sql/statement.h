@@ -1,0 +1,59 @@
+// sql::Statement: one prepared statement of a backend's connection, bound by name
+// (":member"). The store's SQL is written once against this: SQLite runs it as it is;
+// a server backend rewrites the names into its own placeholders and runs the text in
+// `/*pg ... */` comments, which SQLite skips (row locks, say).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace shopctl::db::sql {
+
+class Statement;
+
+// One column of the current row.
+class Column {
+public:
+    Column(Statement& statement, int index) : statement_(statement), index_(index) {}
+    int64_t getInt64() const;
+    int getInt() const { return static_cast<int>(getInt64()); }
+    std::string getString() const;
+    bool isNull() const;
+
+private:
+    Statement& statement_;
+    int index_;
+};
+
+class Statement {
+public:
+    virtual ~Statement() = default;
+
+    virtual void bind(const char* name, int64_t value) = 0;
+    virtual void bind(const char* name, const std::string& value) = 0;
+    virtual void bind(const char* name) = 0;  // NULL
+    void bind(const char* name, int value) { bind(name, static_cast<int64_t>(value)); }
+    void bind(const char* name, const char* value) { bind(name, std::string(value)); }
+
+    // Runs the statement (on the first call) and moves to the next row; false when
+    // there is none.
+    virtual bool executeStep() = 0;
+    // Runs a statement that returns no rows; how many rows it changed.
+    virtual int exec() = 0;
+    // Ends the current run (rows not read are dropped); bindings stay.
+    virtual void reset() = 0;
+    // Sets every parameter to NULL.
+    virtual void clearBindings() = 0;
+
+    Column getColumn(int index) { return Column(*this, index); }
+    virtual int64_t column_int64(int index) = 0;
+    virtual std::string column_text(int index) = 0;
+    virtual bool column_null(int index) = 0;
+};
+
+inline int64_t Column::getInt64() const { return statement_.column_int64(index_); }
+inline std::string Column::getString() const { return statement_.column_text(index_); }
+inline bool Column::isNull() const { return statement_.column_null(index_); }
+
+}  // namespace shopctl::db::sql
