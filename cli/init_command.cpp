@@ -19,19 +19,19 @@ void add_init_command(CommandSetup setup) {
             if (report->tightened_from_mode && !s.json) {
                 char mode[8];
                 std::snprintf(mode, sizeof mode, "%04o", *report->tightened_from_mode);
-                std::cout << s.db_path << " was mode " << mode << " (readable by others): now 0600\n";
+                std::cout << db::display_location(s.db_path) << " was mode " << mode << " (readable by others): now 0600\n";
             }
             if (s.json) {
-                print_json({{"db", s.db_path}, {"created", report->created}, {"from_version", report->from_version},
+                print_json({{"db", db::display_location(s.db_path)}, {"created", report->created}, {"from_version", report->from_version},
                             {"schema_version", report->to_version},
                             {"permissions_tightened", report->tightened_from_mode.has_value()}});
             } else if (report->created) {
-                std::cout << "created store " << s.db_path << " (schema version " << report->to_version << ")\n";
+                std::cout << "created store " << db::display_location(s.db_path) << " (schema version " << report->to_version << ")\n";
             } else if (report->from_version < report->to_version) {
-                std::cout << "upgraded store " << s.db_path << " from schema version " << report->from_version
+                std::cout << "upgraded store " << db::display_location(s.db_path) << " from schema version " << report->from_version
                           << " to " << report->to_version << '\n';
             } else {
-                std::cout << "store " << s.db_path << " is up to date (schema version " << report->to_version << ")\n";
+                std::cout << "store " << db::display_location(s.db_path) << " is up to date (schema version " << report->to_version << ")\n";
             }
             return 0;
         };

@@ -70,7 +70,7 @@ int run(int argc, char** argv) {
         "Exit codes: 0 ok, 10-20 checkout refusals (see README), 64 usage, 65 invalid input, 66 input not found,\n"
         "69 platform unavailable, 74 store error, 75 store busy.\n\nExample:\n"
         "  shopctl init && shopctl load fixtures/demo.json && shopctl checkout fixtures/demo-cart.json");
-    app.add_option("--db", settings.db_path, "store file (default ./shop.db)")->envname("SHOPCTL_DB")->group("Global options");
+    app.add_option("--db", settings.db_path, "store: a SQLite file (default ./shop.db) or a postgresql:// URI")->envname("SHOPCTL_DB")->group("Global options");
     app.add_option("--now", settings.now, "pin the clock: an RFC 3339 UTC time")->envname("SHOPCTL_NOW")->group("Global options");
     app.add_flag("--json", settings.json, "print exactly one JSON document on stdout")->group("Global options");
     app.add_option("--busy-timeout", busy_timeout, "wait this many ms for the store's write lock (default 5000)")

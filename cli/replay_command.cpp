@@ -95,8 +95,11 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
     qa::ReplayOptions options;
     // Only a --db on the command line (not SHOPCTL_DB) puts replays in a file: a scratch
     // store that replay creates, rebuilds for every scenario and leaves holding the last
-    // one. It never deletes or overwrites a file it did not create.
-    if (s.db_on_command_line) {
+    // one. It never deletes or overwrites a file it did not create. A postgresql:// --db
+    // replays each scenario in a new schema of that database, dropped afterwards.
+    if (s.db_on_command_line && db::is_server_location(s.db_path)) {
+        options.db_path = s.db_path;
+    } else if (s.db_on_command_line) {
         std::error_code ec;
         for (const char* suffix : {"", "-wal", "-shm", "-journal"})
             if (std::filesystem::exists(s.db_path + suffix, ec))

@@ -264,15 +264,18 @@ Result<Receipt> SqlStore::order_receipt(int64_t order_id) {
 Result<std::vector<OrderSummary>> SqlStore::list_orders(const OrderFilter& f) {
     return run<std::vector<OrderSummary>>([&]() -> Result<std::vector<OrderSummary>> {
         ReadScope scope(*this);
+        // (A parameter tested with IS NULL is CAST so a server can tell its type.)
         // Two statements: "(:member IS NULL OR member_id = :member)" would be planned as a
         // scan of every order; a member's orders come from the orders_member index.
 #define SHOPCTL_ORDER_SUMMARIES                                                                             \
     "SELECT o.id, o.member_id, o.status, o.total, (SELECT count(*) FROM order_item i WHERE i.order_id = o.id), " \
     "o.created_at FROM orders o WHERE "
 #define SHOPCTL_ORDER_FILTERS                                                                                  \
-    "(:since IS NULL OR o.created_at >= :since) AND (:until IS NULL OR o.created_at < :until) AND "              \
-    "(:status IS NULL OR o.status = :status) AND (:key IS NULL OR o.idempotency_key = :key) AND "                \
-    "(:before IS NULL OR o.id < :before) ORDER BY o.id DESC LIMIT :limit"
+    "(CAST(:since AS TEXT) IS NULL OR o.created_at >= :since) AND "                                            \
+    "(CAST(:until AS TEXT) IS NULL OR o.created_at < :until) AND "                                              \
+    "(CAST(:status AS TEXT) IS NULL OR o.status = :status) AND "                                                \
+    "(CAST(:key AS TEXT) IS NULL OR o.idempotency_key = :key) AND "                                             \
+    "(CAST(:before AS BIGINT) IS NULL OR o.id < :before) ORDER BY o.id DESC LIMIT :limit"
         auto& s = f.member_id ? prepared(SHOPCTL_ORDER_SUMMARIES "o.member_id = :member AND " SHOPCTL_ORDER_FILTERS)
                               : prepared(SHOPCTL_ORDER_SUMMARIES SHOPCTL_ORDER_FILTERS);
 #undef SHOPCTL_ORDER_SUMMARIES

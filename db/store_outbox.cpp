@@ -38,7 +38,7 @@ Result<std::vector<OutboxRow>> SqlStore::list_outbox(const std::optional<std::st
         ReadScope scope(*this);
         auto& s = prepared(
             "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
-            "FROM platform_outbox WHERE (:status IS NULL OR status = :status) ORDER BY id");
+            "FROM platform_outbox WHERE (CAST(:status AS TEXT) IS NULL OR status = :status) ORDER BY id");
         bind_optional(s, ":status", status);
         std::vector<OutboxRow> out;
         while (s.executeStep()) out.push_back(read_outbox_row(s));

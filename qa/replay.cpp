@@ -201,6 +201,8 @@ Result<Json> run_step(db::Store& store, const ScenarioStep& step, UnixSeconds no
 // command refused a path that existed before it ran).
 Result<std::unique_ptr<db::Store>> fresh_store(const ReplayOptions& options) {
     if (!options.db_path) return db::fresh_memory_store();
+    if (db::is_server_location(*options.db_path))
+        return db::fresh_server_store({*options.db_path, options.busy_timeout_ms});
     for (const char* suffix : {"", "-wal", "-shm"}) {
         std::error_code ec;
         fs::remove(*options.db_path + suffix, ec);

@@ -31,7 +31,9 @@ struct ScenarioOutcome {
 };
 
 struct ReplayOptions {
-    std::optional<std::string> db_path;  // a file store recreated per scenario; else in memory
+    // A file store recreated per scenario, or a postgresql:// database in which each
+    // scenario gets a new schema; else in memory.
+    std::optional<std::string> db_path;
     int busy_timeout_ms = 5000;
     std::optional<UnixSeconds> default_now;
 };

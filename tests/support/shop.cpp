@@ -44,7 +44,8 @@ void remove_tree(const std::string& path) {
     std::filesystem::remove_all(path, ec);
 }
 
-TestShop::TestShop(const nlohmann::json& fixture) : dir_(make_temp_dir()), db_(dir_ + "/shop.db") {
+TestShop::TestShop(const nlohmann::json& fixture, const std::string& store)
+    : dir_(make_temp_dir()), db_(store.empty() ? dir_ + "/shop.db" : store) {
     if (run({"init"}).exit_code != 0) throw std::runtime_error("init failed");
     const std::string path = write_file("fixture.json", fixture.dump());
     const auto loaded = run({"load", path});

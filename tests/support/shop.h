@@ -21,7 +21,9 @@ nlohmann::json base_fixture();
 
 class TestShop {
 public:
-    explicit TestShop(const nlohmann::json& fixture = base_fixture());
+    // `store`: where the store is (a postgresql:// URI, say); by default a new SQLite
+    // file in the shop's directory.
+    explicit TestShop(const nlohmann::json& fixture = base_fixture(), const std::string& store = "");
     ~TestShop();
     TestShop(const TestShop&) = delete;
     TestShop& operator=(const TestShop&) = delete;

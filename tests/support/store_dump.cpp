@@ -5,9 +5,12 @@
 #include <sstream>
 #include <vector>
 
+#include "tests/support/pg_store.h"
+
 namespace shopctl::test {
 
 std::string dump_store(const std::string& db_path) {
+    if (is_pg_uri(db_path)) return pg_dump(db_path);
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);
     std::vector<std::string> tables;
     SQLite::Statement t(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
@@ -29,16 +32,19 @@ std::string dump_store(const std::string& db_path) {
 }
 
 long long count_rows(const std::string& db_path, const std::string& table) {
+    if (is_pg_uri(db_path)) return std::stoll(pg_query_text(db_path, "SELECT count(*) FROM \"" + table + "\""));
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);
     return db.execAndGet("SELECT count(*) FROM \"" + table + "\"").getInt64();
 }
 
 void exec_sql(const std::string& db_path, const std::string& sql) {
+    if (is_pg_uri(db_path)) return pg_exec(db_path, sql);
     SQLite::Database db(db_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec(sql);
 }
 
 std::string query_text(const std::string& db_path, const std::string& sql) {
+    if (is_pg_uri(db_path)) return pg_query_text(db_path, sql);
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);
     SQLite::Statement s(db, sql);
     if (!s.executeStep() || s.getColumn(0).isNull()) return "";

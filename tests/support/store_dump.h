@@ -1,5 +1,6 @@
 // A whole-store dump: every table, every row, in a stable order, as text. Two dumps
-// compare equal exactly when the stores hold the same data.
+// compare equal exactly when the stores hold the same data. Each helper takes a SQLite
+// file path or a postgresql:// URI (tests/support/pg_store.h).
 #pragma once
 
 #include <string>

@@ -1,0 +1,382 @@
+#include "db/pg/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <random>
+#include <vector>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+#include "db/guarded.h"
+#include "pg_schema_sql.h"
+
+namespace shopctl::db::pg {
+
+namespace {
+
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kTextOid = 25;
+
+// "host H port P database D": how errors name the server. Never the password.
+std::string describe(PGconn* conn) {
+    const char* host = PQhost(conn);
+    const char* port = PQport(conn);
+    const char* db = PQdb(conn);
+    return std::string("host ") + (host && *host ? host : "(default)") + " port " + (port && *port ? port : "5432") +
+           " database " + (db && *db ? db : "(default)");
+}
+
+// libpq's messages run over several lines (a hint after the error): the first says it.
+std::string first_line(const char* message) {
+    std::string s = message ? message : "";
+    s = s.substr(0, s.find('\n'));
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
+sql::Failure failure_of(PGconn* conn, const PGresult* result) {
+    using sql::FailureKind;
+    if (PQstatus(conn) != CONNECTION_OK)
+        return {FailureKind::Other, "lost the connection to the store (" + describe(conn) +
+                                        "): " + first_line(PQerrorMessage(conn))};
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    const std::string message = primary ? primary : first_line(PQerrorMessage(conn));
+    const std::string code = state ? state : "";
+    if (code == "40001" || code == "40P01") return {FailureKind::Retry, message};
+    if (code == "23505") {
+        // Another host's checkout with the same idempotency key committed first: run
+        // this one again and it finds that order (a replay, or IDEMPOTENCY_CONFLICT).
+        const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+        if (constraint && std::strcmp(constraint, "orders_idempotency_key") == 0) return {FailureKind::Retry, message};
+    }
+    if (code == "55P03" || code == "57014")
+        return {FailureKind::Busy,
+                "the store is busy: another process held the rows this needs past the busy timeout (" + message + ")"};
+    if (code == "25006") return {FailureKind::ReadOnly, "the store is read-only (" + message + ")"};
+    if (code == "53100") return {FailureKind::Full, "the disk or the store is full (" + message + ")"};
+    if (code == "42P01" || code == "3F000")
+        return {FailureKind::Other, message + " (" + describe(conn) + "): run `shopctl init` first"};
+    return {FailureKind::Other, message};
+}
+
+// Owns a PGresult.
+struct ResultPtr {
+    PGresult* r = nullptr;
+    explicit ResultPtr(PGresult* result = nullptr) : r(result) {}
+    ~ResultPtr() { PQclear(r); }
+    ResultPtr(const ResultPtr&) = delete;
+    ResultPtr& operator=(const ResultPtr&) = delete;
+    void reset(PGresult* result = nullptr) {
+        PQclear(r);
+        r = result;
+    }
+};
+
+void check(PGconn* conn, const PGresult* result) {
+    const auto status = PQresultStatus(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw failure_of(conn, result);
+}
+
+// The store's SQL as PostgreSQL takes it: ":name" parameters become $1, $2, ...
+// (the same name, the same number) and the text of "/*pg ... */" comments becomes
+// part of the statement. Quoted strings and "::" casts are left alone.
+std::string rewrite(const char* text, std::vector<std::string>& names) {
+    std::string out;
+    const std::string s = text;
+    for (size_t i = 0; i < s.size();) {
+        const char c = s[i];
+        if (c == '\'') {
+            const size_t end = s.find('\'', i + 1);
+            const size_t stop = end == std::string::npos ? s.size() : end + 1;
+            out.append(s, i, stop - i);
+            i = stop;
+        } else if (s.compare(i, 4, "/*pg") == 0) {
+            const size_t end = s.find("*/", i);
+            const size_t stop = end == std::string::npos ? s.size() : end;
+            out += ' ';
+            out.append(s, i + 4, stop - (i + 4));
+            i = stop == s.size() ? stop : stop + 2;
+        } else if (c == ':' && i + 1 < s.size() && s[i + 1] == ':') {
+            out += "::";
+            i += 2;
+        } else if (c == ':' && i + 1 < s.size() && (std::isalpha(static_cast<unsigned char>(s[i + 1])) || s[i + 1] == '_')) {
+            size_t j = i + 1;
+            while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
+            const std::string name = s.substr(i, j - i);
+            size_t index = 0;
+            while (index < names.size() && names[index] != name) ++index;
+            if (index == names.size()) names.push_back(name);
+            out += '$' + std::to_string(index + 1);
+            i = j;
+        } else {
+            out += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
+class PgStatement final : public sql::Statement {
+public:
+    PgStatement(PGconn* conn, const char* text, std::string name)
+        : conn_(conn), name_(std::move(name)), text_(rewrite(text, names_)), values_(names_.size()),
+          nulls_(names_.size(), true), types_(names_.size(), 0) {}
+
+    void bind(const char* name, int64_t value) override { set(name, std::to_string(value), kInt8Oid); }
+    void bind(const char* name, const std::string& value) override { set(name, value, kTextOid); }
+    void bind(const char* name) override { nulls_[index_of(name)] = true; }
+
+    bool executeStep() override {
+        if (!result_.r) run();
+        return ++row_ < PQntuples(result_.r);
+    }
+    int exec() override {
+        run();
+        const int changed = std::atoi(PQcmdTuples(result_.r));
+        reset();
+        return changed;
+    }
+    void reset() override {
+        result_.reset();
+        row_ = -1;
+    }
+    void clearBindings() override { std::fill(nulls_.begin(), nulls_.end(), true); }
+
+    int64_t column_int64(int index) override {
+        const char* v = value(index);
+        if (v[0] == 't' && v[1] == '\0') return 1;  // a boolean column
+        if (v[0] == 'f' && v[1] == '\0') return 0;
+        return std::strtoll(v, nullptr, 10);
+    }
+    std::string column_text(int index) override { return value(index); }
+    bool column_null(int index) override { return PQgetisnull(result_.r, row_, index) == 1; }
+
+private:
+    size_t index_of(const char* name) const {
+        for (size_t i = 0; i < names_.size(); ++i)
+            if (names_[i] == name) return i;
+        throw sql::Failure(sql::FailureKind::Other, std::string("statement has no parameter ") + name);
+    }
+    void set(const char* name, std::string value, Oid type) {
+        const size_t i = index_of(name);
+        values_[i] = std::move(value);
+        nulls_[i] = false;
+        if (!prepared_) types_[i] = type;
+    }
+    const char* value(int index) {
+        if (row_ < 0 || row_ >= PQntuples(result_.r) || index >= PQnfields(result_.r))
+            throw sql::Failure(sql::FailureKind::Other, "no such column or row");
+        return PQgetvalue(result_.r, row_, index);
+    }
+    // Prepared on its first run, with the types of that run's bound values (an unbound
+    // parameter's type is left to the server to infer from where it stands).
+    void run() {
+        if (!prepared_) {
+            ResultPtr prep(PQprepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()),
+                                     types_.data()));
+            check(conn_, prep.r);
+            prepared_ = true;
+        }
+        std::vector<const char*> params(names_.size());
+        for (size_t i = 0; i < names_.size(); ++i) params[i] = nulls_[i] ? nullptr : values_[i].c_str();
+        result_.reset(PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(), nullptr,
+                                     nullptr, 0));
+        row_ = -1;
+        if (PQresultStatus(result_.r) != PGRES_COMMAND_OK && PQresultStatus(result_.r) != PGRES_TUPLES_OK) {
+            sql::Failure f = failure_of(conn_, result_.r);
+            reset();
+            throw f;
+        }
+    }
+
+    PGconn* conn_;
+    std::string name_;
+    std::vector<std::string> names_;
+    std::string text_;
+    std::vector<std::string> values_;
+    std::vector<bool> nulls_;
+    std::vector<Oid> types_;
+    bool prepared_ = false;
+    ResultPtr result_;
+    int row_ = -1;
+};
+
+// Runs SQL without parameters (several statements allowed); throws on failure.
+void exec_simple(PGconn* conn, const std::string& text) {
+    ResultPtr r(PQexec(conn, text.c_str()));
+    check(conn, r.r);
+}
+
+// Connects: libpq's own environment and files (PGPASSWORD, ~/.pgpass, sslmode, ...)
+// apply; a connect_timeout in the URI wins over the 10 s default here.
+Result<PGconn*> connect(const StoreOptions& options) {
+    const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+    const char* values[] = {"10", "shopctl", options.location.c_str(), nullptr};
+    PGconn* conn = PQconnectdbParams(keys, values, 1);
+    if (!conn) return Error::StoreError("cannot connect to the store: out of memory");
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const std::string where = describe(conn);
+        std::string why = first_line(PQerrorMessage(conn));
+        PQfinish(conn);
+        return Error::StoreError("cannot connect to the store at " + where + ": " + why);
+    }
+    // Each wait for a row lock is bounded by the busy timeout (lock_not_available, then
+    // STORE_BUSY); a server whose default is to confirm commits late still confirms
+    // ours before shopctl prints a receipt.
+    const std::string setup = "SET lock_timeout = " + std::to_string(options.busy_timeout_ms) +
+                              "; SELECT set_config('synchronous_commit', 'on', false) "
+                              "WHERE current_setting('synchronous_commit') IN ('off', 'local')";
+    ResultPtr r(PQexec(conn, setup.c_str()));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK && PQresultStatus(r.r) != PGRES_COMMAND_OK) {
+        const std::string why = failure_of(conn, r.r).what();
+        PQfinish(conn);
+        return Error::StoreError("cannot set up the connection to the store: " + why);
+    }
+    return conn;
+}
+
+// The schema version in the connection's schema; 0 when there are no shopctl tables.
+int schema_version(PGconn* conn) {
+    ResultPtr r(PQexec(conn, "SELECT to_regclass('shopctl_schema') IS NOT NULL"));
+    check(conn, r.r);
+    if (std::strcmp(PQgetvalue(r.r, 0, 0), "t") != 0) return 0;
+    r.reset(PQexec(conn, "SELECT max(version) FROM shopctl_schema"));
+    check(conn, r.r);
+    return PQgetisnull(r.r, 0, 0) ? 0 : std::atoi(PQgetvalue(r.r, 0, 0));
+}
+
+// Creates the tables under a transaction-scoped advisory lock: a second `init` (on
+// another host, say) waits for the first and then finds everything there.
+int apply_schema(PGconn* conn) {
+    exec_simple(conn, "BEGIN");
+    try {
+        exec_simple(conn, "SELECT pg_advisory_xact_lock(hashtext('shopctl init'))");
+        const int before = schema_version(conn);
+        if (before > kSchemaVersion)
+            throw sql::Failure(sql::FailureKind::Other, "the database has shopctl schema version " +
+                                                            std::to_string(before) + ", newer than this shopctl knows");
+        if (before < kSchemaVersion) {
+            exec_simple(conn, kPgSchemaSql);
+            exec_simple(conn, "DELETE FROM shopctl_schema; INSERT INTO shopctl_schema (version) VALUES (" +
+                                  std::to_string(kSchemaVersion) + ")");
+        }
+        exec_simple(conn, "COMMIT");
+        return before;
+    } catch (...) {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        throw;
+    }
+}
+
+}  // namespace
+
+bool is_uri(const std::string& location) {
+    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+PgConnection::PgConnection(PGconn* conn, int busy_timeout_ms) : conn_(conn), busy_timeout_ms_(busy_timeout_ms) {}
+
+PgConnection::~PgConnection() {
+    lock_.reset();
+    if (!owned_schema_.empty() && PQstatus(conn_) == CONNECTION_OK) {
+        PQclear(PQexec(conn_, "ROLLBACK"));
+        const std::string drop = "DROP SCHEMA IF EXISTS \"" + owned_schema_ + "\" CASCADE";
+        PQclear(PQexec(conn_, drop.c_str()));
+    }
+    PQfinish(conn_);
+}
+
+std::unique_ptr<sql::Statement> PgConnection::prepare(const char* text) {
+    return std::make_unique<PgStatement>(conn_, text, "shopctl_" + std::to_string(++next_statement_));
+}
+
+void PgConnection::execute(const char* text) { exec_simple(conn_, text); }
+
+void PgConnection::begin(sql::TransactionKind kind) {
+    // Writers: READ COMMITTED with row locks taken before the reads they depend on
+    // (lock_rows), so each read after the lock sees the latest committed row. Readers:
+    // one snapshot for all their statements, read-only (a hot standby serves them).
+    execute(kind == sql::TransactionKind::Write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+bool PgConnection::in_transaction() { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+
+void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) {
+    // NO KEY UPDATE: writers of the same member or product queue up, while inserts
+    // that only reference the row (an order's member, an item's product) do not wait.
+    if (!lock_)
+        lock_ = prepare(
+            "WITH m AS (SELECT id FROM member WHERE id = :member FOR NO KEY UPDATE), "
+            "p AS (SELECT id FROM product WHERE id = ANY (CAST(:products AS bigint[])) ORDER BY id FOR NO KEY UPDATE) "
+            "SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM p)");
+    lock_->reset();
+    lock_->clearBindings();
+    if (member_id) lock_->bind(":member", *member_id);
+    std::string array = "{";
+    for (size_t i = 0; i < product_ids.size(); ++i) array += (i ? "," : "") + std::to_string(product_ids[i]);
+    lock_->bind(":products", array + "}");
+    lock_->executeStep();
+    lock_->reset();
+}
+
+void PgConnection::after_explicit_ids() {
+    // A fixture's explicit coupon issue ids: the next generated id follows them, as
+    // SQLite's rowid does (the largest id plus one).
+    execute("SELECT setval(pg_get_serial_sequence('coupon_issue', 'id'), "
+            "COALESCE((SELECT max(id) FROM coupon_issue), 0) + 1, false)");
+}
+
+Result<std::unique_ptr<sql::Connection>> open(const StoreOptions& options) {
+    auto conn = connect(options);
+    if (!conn) return conn.error();
+    auto connection = std::make_unique<PgConnection>(*conn, options.busy_timeout_ms);
+    return guarded<std::unique_ptr<sql::Connection>>([&]() -> Result<std::unique_ptr<sql::Connection>> {
+        const int version = schema_version(*conn);
+        if (version == 0)
+            return Error::StoreError("the database at " + describe(*conn) +
+                                     " holds no shopctl tables in its schema: run `shopctl init` first");
+        if (version != kSchemaVersion)
+            return Error::StoreError("the database at " + describe(*conn) + " has shopctl schema version " +
+                                     std::to_string(version) + "; this shopctl knows " +
+                                     std::to_string(kSchemaVersion));
+        return std::unique_ptr<sql::Connection>(std::move(connection));
+    });
+}
+
+Result<InitReport> init(const StoreOptions& options) {
+    auto conn = connect(options);
+    if (!conn) return conn.error();
+    PgConnection connection(*conn, options.busy_timeout_ms);
+    return guarded<InitReport>([&]() -> Result<InitReport> {
+        InitReport report;
+        report.from_version = apply_schema(*conn);
+        report.created = report.from_version == 0;
+        report.to_version = kSchemaVersion;
+        return report;
+    });
+}
+
+Result<std::unique_ptr<sql::Connection>> scratch(const StoreOptions& options) {
+    static std::atomic<int> counter{0};
+    auto conn = connect(options);
+    if (!conn) return conn.error();
+    auto connection = std::make_unique<PgConnection>(*conn, options.busy_timeout_ms);
+    return guarded<std::unique_ptr<sql::Connection>>([&]() -> Result<std::unique_ptr<sql::Connection>> {
+        // Unique across processes and hosts sharing the database.
+        const std::string schema = "shopctl_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) +
+                                   "_" + std::to_string(std::random_device{}() & 0xffffff);
+        exec_simple(*conn, "DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE; CREATE SCHEMA \"" + schema +
+                               "\"; SET search_path TO \"" + schema + "\"");
+        connection->own_schema(schema);
+        apply_schema(*conn);
+        return std::unique_ptr<sql::Connection>(std::move(connection));
+    });
+}
+
+}  // namespace shopctl::db::pg

@@ -1,0 +1,387 @@
+// The PostgreSQL store (SPEC.md section 10) through the real binary against a real
+// server: a throwaway cluster this test process starts and stops (tests/support/pg_store.h).
+// The same commands give the same bytes as on SQLite; refusals leave every table and
+// sequence as they were; and the guarantees hold across many processes at once.
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/pg_store.h"
+#include "tests/support/platform_sink.h"
+#include "tests/support/shop.h"
+#include "tests/support/store_dump.h"
+
+using namespace shopctl::test;
+using nlohmann::json;
+
+namespace {
+
+struct Step {
+    std::vector<std::string> args;
+    std::string stdin_text;
+};
+
+std::string describe(const ProcessResult& r) {
+    return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+}
+
+// Members 1..n with plenty of points; product p (1..n) of stock 100,000 for member p,
+// and product 1000 of stock `hot_stock` that everyone wants.
+json many_members_fixture(int n, long long hot_stock) {
+    json f = {{"members", json::array()}, {"products", json::array()}, {"coupons", json::array()},
+              {"coupon_issues", json::array()}};
+    f["products"].push_back({{"id", 1000}, {"name", "Limited edition"}, {"price", 1000}, {"stock", hot_stock},
+                             {"status", "ON_SALE"}});
+    for (int m = 1; m <= n; ++m) {
+        f["members"].push_back({{"id", m}, {"name", "member " + std::to_string(m)}, {"points", 100000000}});
+        f["products"].push_back({{"id", m}, {"name", "product " + std::to_string(m)}, {"price", 500}, {"stock", 100000},
+                                 {"status", "ON_SALE"}});
+    }
+    return f;
+}
+
+std::string carts_for(int member, int product, int count, const std::string& key_prefix = "") {
+    std::ostringstream out;
+    for (int i = 0; i < count; ++i) {
+        json cart = {{"member_id", member}, {"items", {{{"product_id", product}, {"quantity", 1}}}}};
+        if (!key_prefix.empty()) cart["idempotency_key"] = key_prefix + std::to_string(i);
+        out << cart.dump() << '\n';
+    }
+    return out.str();
+}
+
+// Each batch line's outcome: error code, or "ok".
+std::multiset<std::string> outcomes(const std::string& jsonl) {
+    std::multiset<std::string> out;
+    std::istringstream lines(jsonl);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line[0] != '{') continue;
+        const json j = json::parse(line);
+        out.insert(j["ok"] == true ? "ok" : j["error"]["code"].get<std::string>());
+    }
+    return out;
+}
+
+// A port on 127.0.0.1 where nothing listens: bound for a moment, never listened on.
+int unused_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+TEST_CASE("the same commands give the same bytes on SQLite and on PostgreSQL", "[pg]") {
+    TestShop lite;
+    TestShop pg(base_fixture(), fresh_schema_uri());
+    const json good = {{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 2}}, {{"product_id", 13}, {"quantity", 3}}}}};
+    const std::vector<Step> steps = {
+        {{"checkout", "-", "--json"}, good.dump()},
+        {{"checkout", "-"}, json{{"member_id", 2}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}.dump()},
+        {{"quote", "-", "--json", "--explain"}, good.dump()},
+        {{"checkout", "-", "--json"}, json{{"member_id", 99}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}.dump()},
+        {{"checkout", "-", "--json"}, json{{"member_id", 1}, {"items", {{{"product_id", 77}, {"quantity", 1}}}}}.dump()},
+        {{"checkout", "-", "--json"}, json{{"member_id", 1}, {"items", {{{"product_id", 12}, {"quantity", 1}}}}}.dump()},
+        {{"checkout", "-", "--json"}, json{{"member_id", 1}, {"items", {{{"product_id", 11}, {"quantity", 9}}}}}.dump()},
+        {{"checkout", "-", "--json"},
+         json{{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}, {"coupons", {7}}}.dump()},
+        {{"checkout", "-", "--json"}, json{{"member_id", 3}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}.dump()},
+        {{"checkout", "-", "--json"}, R"({"member_id": 1, "items": []})"},
+        {{"checkout", "-", "--json"},
+         json{{"member_id", 1}, {"items", {{{"product_id", 11}, {"quantity", 1}}}}, {"idempotency_key", "po-1"}}.dump()},
+        {{"checkout", "-", "--json"},
+         json{{"member_id", 1}, {"items", {{{"product_id", 11}, {"quantity", 1}}}}, {"idempotency_key", "po-1"}}.dump()},
+        {{"checkout", "-", "--json"},
+         json{{"member_id", 1}, {"items", {{{"product_id", 11}, {"quantity", 2}}}}, {"idempotency_key", "po-1"}}.dump()},
+        {{"orders", "list"}, ""},
+        {{"orders", "list", "--json", "--member", "1"}, ""},
+        {{"orders", "show", "1", "--json"}, ""},
+        {{"orders", "show", "1"}, ""},
+        {{"points", "charge", "3", "5000", "--json"}, ""},
+        {{"points", "show", "3"}, ""},
+        {{"coupons", "issue", "2", "1", "--json"}, ""},
+        {{"coupons", "list", "--member", "1", "--json"}, ""},
+        {{"products", "set", "13", "--price", "1100", "--json"}, ""},
+        {{"stock", "add", "13", "5"}, ""},
+        {{"stock", "add", "13", "-1000"}, ""},
+        {{"products", "list", "--json"}, ""},
+        {{"orders", "return", "1", "10:1", "--json"}, ""},
+        {{"orders", "return", "1", "13:1", "--dry-run", "--explain"}, ""},
+        {{"orders", "cancel", "2", "--json"}, ""},
+        {{"orders", "cancel", "2", "--json"}, ""},
+        {{"batch", "-", "--json"},
+         carts_for(1, 13, 3) + R"({"member_id": 2, "items": [{"product_id": 10, "quantity": 50}]})" "\nnot json\n"},
+        {{"orders", "show", "1"}, ""},
+        {{"outbox", "list", "--json"}, ""},
+        {{"outbox", "retry", "1"}, ""},
+        {{"verify", "--json"}, ""},
+    };
+    for (const Step& step : steps) {
+        const auto a = lite.run(step.args, {step.stdin_text, {}, ""});
+        const auto b = pg.run(step.args, {step.stdin_text, {}, ""});
+        std::string command;
+        for (const auto& arg : step.args) command += arg + " ";
+        INFO(command << "\nSQLite: " << describe(a) << "\nPostgreSQL: " << describe(b));
+        CHECK(a.exit_code == b.exit_code);
+        CHECK(a.out == b.out);
+        if (step.args[0] != "batch") CHECK(a.err == b.err);  // a batch's summary has its own timings
+    }
+}
+
+TEST_CASE("a refused checkout leaves every table and every id sequence as it was", "[pg]") {
+    TestShop shop(base_fixture(), fresh_schema_uri());
+    REQUIRE(shop.checkout({{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}).exit_code == 0);
+    const std::vector<std::pair<json, int>> refused = {
+        {{{"member_id", 99}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}, 10},
+        {{{"member_id", 1}, {"items", {{{"product_id", 77}, {"quantity", 1}}}}}, 11},
+        {{{"member_id", 1}, {"items", {{{"product_id", 12}, {"quantity", 1}}}}}, 12},
+        {{{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}, {{"product_id", 11}, {"quantity", 4}}}}}, 13},
+        {{{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}, {"coupons", {5}}}, 14},
+        {{{"member_id", 2}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}}, 16},
+    };
+    for (const auto& [cart, code] : refused) {
+        const std::string before = shop.dump();
+        const auto r = shop.checkout(cart);
+        INFO(cart.dump() << "\n" << describe(r));
+        CHECK(r.exit_code == code);
+        CHECK(shop.dump() == before);
+    }
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("the scenario library passes on PostgreSQL, each scenario in a schema of its own, dropped after", "[pg]") {
+    const std::string uri = test_cluster_uri();
+    const auto r = run_shopctl({"--db", uri, "replay", std::string(SHOPCTL_SOURCE_DIR) + "/fixtures/scenarios"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(" 0 failed") != std::string::npos);
+    CHECK(pg_query_text(uri, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'shopctl_scratch_%'") == "0");
+}
+
+TEST_CASE("init from two processes at once; other commands on a schema without tables create nothing", "[pg]") {
+    const std::string uri = fresh_schema_uri();
+    const auto none = run_shopctl({"--db", uri, "products", "list"});
+    CHECK(none.exit_code == 74);
+    CHECK(none.err.find("run `shopctl init`") != std::string::npos);
+    CHECK(pg_query_text(uri, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") == "0");
+    const auto both = run_shopctl_parallel({{"--db", uri, "init"}, {"--db", uri, "init"}});
+    for (const auto& r : both) CHECK(r.exit_code == 0);
+    CHECK(run_shopctl({"--db", uri, "init", "--json"}).out.find("\"created\":false") != std::string::npos);
+    CHECK(run_shopctl({"--db", uri, "verify"}).exit_code == 0);
+}
+
+TEST_CASE("no server, no database, no such login: STORE_ERROR naming host, port and database, never the password",
+          "[pg]") {
+    const std::string socket_uri = test_cluster_uri();
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"postgresql://shop:Secr3tPass@127.0.0.1:" + std::to_string(unused_port()) + "/shop", "127.0.0.1"},
+        {with_parameter(socket_uri, "dbname=no_such_db&password=Secr3tPass"), "no_such_db"},
+        {with_parameter(socket_uri, "user=no_such_role&password=Secr3tPass"), "no_such_role"},
+    };
+    for (const auto& [uri, named] : cases) {
+        for (const char* command : {"init", "verify"}) {
+            const auto r = run_shopctl({"--db", uri, command});
+            INFO(uri << " " << command << "\n" << describe(r));
+            CHECK(r.exit_code == 74);
+            CHECK(r.err.find("STORE_ERROR") != std::string::npos);
+            CHECK(r.err.find(named) != std::string::npos);
+            CHECK(r.err.find("port") != std::string::npos);
+            CHECK(r.err.find("Secr3tPass") == std::string::npos);
+            CHECK(r.out.find("Secr3tPass") == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("reads work in read-only transactions (a hot standby); writes are refused and write nothing", "[pg]") {
+    TestShop shop(base_fixture(), fresh_schema_uri());
+    REQUIRE(shop.checkout({{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}).exit_code == 0);
+    const std::string before = shop.dump();
+    std::string read_only = shop.db();
+    read_only.replace(read_only.find("options=-c"), 10, "options=-cdefault_transaction_read_only%3Don%20-c");
+    const json cart = {{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}};
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"orders", "list"}, {"orders", "show", "1"}, {"points", "show", "1"}, {"coupons", "list", "--member", "1"},
+             {"products", "list"}, {"outbox", "list"}, {"verify"}, {"quote", "-"}}) {
+        const auto r = run_shopctl([&] {
+            std::vector<std::string> all = {"--db", read_only, "--now", kNow};
+            all.insert(all.end(), args.begin(), args.end());
+            return all;
+        }(), {cart.dump(), {}, ""});
+        INFO(args[0] << "\n" << describe(r));
+        CHECK(r.exit_code == 0);
+    }
+    const auto write = run_shopctl({"--db", read_only, "--now", kNow, "checkout", "-"}, {cart.dump(), {}, ""});
+    CHECK(write.exit_code == 74);
+    CHECK(write.err.find("read-only") != std::string::npos);
+    CHECK(shop.dump() == before);
+}
+
+TEST_CASE("a row lock held past --busy-timeout is STORE_BUSY and nothing is written; others do not wait", "[pg]") {
+    TestShop shop(base_fixture(), fresh_schema_uri());
+    const std::string before = shop.dump();
+    PgSession holder(shop.db());
+    holder.query("BEGIN");
+    holder.query("SELECT id FROM product WHERE id = 10 FOR UPDATE");
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto busy = shop.run({"--busy-timeout", "300", "checkout", "-", "--json"},
+                               {json{{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}}.dump(), {}, ""});
+    CHECK(busy.exit_code == 75);
+    CHECK(json::parse(busy.out)["error"]["code"] == "STORE_BUSY");
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+    CHECK(shop.dump() == before);
+    // Another product and member: no wait on the held row.
+    const auto other = shop.run({"--busy-timeout", "300", "checkout", "-"},
+                                {json{{"member_id", 2}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}.dump(), {}, ""});
+    CHECK(other.exit_code == 0);
+    holder.query("ROLLBACK");
+    const auto after = shop.run({"checkout", "-"},
+                                {json{{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}}.dump(), {}, ""});
+    CHECK(after.exit_code == 0);
+}
+
+TEST_CASE("16 processes x 25 checkouts of one product of stock 100: exactly 100 orders, no STORE_BUSY", "[pg][slow]") {
+    TestShop shop(many_members_fixture(16, 100), fresh_schema_uri());
+    std::vector<std::vector<std::string>> commands;
+    for (int m = 1; m <= 16; ++m)
+        commands.push_back({"--db", shop.db(), "batch", shop.write_file("hot-" + std::to_string(m), carts_for(m, 1000, 25)),
+                            "--json", "--commit-every", "1"});
+    std::multiset<std::string> all;
+    for (const auto& r : run_shopctl_parallel(commands)) {
+        for (const auto& o : outcomes(r.out)) all.insert(o);
+    }
+    CHECK(all.size() == 400);
+    CHECK(all.count("ok") == 100);
+    CHECK(all.count("OUT_OF_STOCK") == 300);
+    CHECK(all.count("STORE_BUSY") == 0);
+    CHECK(query_text(shop.db(), "SELECT quantity FROM stock WHERE product_id = 1000") == "0");
+    CHECK(count_rows(shop.db(), "orders") == 100);
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("16 processes on disjoint members and products: every order goes through at the default timeout",
+          "[pg][slow]") {
+    TestShop shop(many_members_fixture(16, 100), fresh_schema_uri());
+    std::vector<std::vector<std::string>> commands;
+    for (int m = 1; m <= 16; ++m)
+        commands.push_back({"--db", shop.db(), "batch", shop.write_file("own-" + std::to_string(m), carts_for(m, m, 25)),
+                            "--json", "--commit-every", m % 2 ? "1" : "8"});
+    std::multiset<std::string> all;
+    for (const auto& r : run_shopctl_parallel(commands))
+        for (const auto& o : outcomes(r.out)) all.insert(o);
+    CHECK(all.size() == 400);
+    CHECK(all.count("ok") == 400);
+    CHECK(count_rows(shop.db(), "orders") == 400);
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("8 processes check out for one member at once: every balance equals its history, no coupon used twice",
+          "[pg][slow]") {
+    json fixture = many_members_fixture(1, 100000);
+    fixture["members"][0]["points"] = 1000000;
+    fixture["coupons"].push_back({{"id", 1}, {"name", "100 off"}, {"scope", "PRODUCT"}, {"product_id", 1000},
+                                  {"discount_type", "FIXED"}, {"discount_value", 100}});
+    for (int i = 1; i <= 60; ++i) fixture["coupon_issues"].push_back({{"id", i}, {"coupon_id", 1}, {"member_id", 1}});
+    TestShop shop(fixture, fresh_schema_uri());
+    std::vector<std::vector<std::string>> commands;
+    for (int p = 0; p < 8; ++p)
+        commands.push_back({"--db", shop.db(), "batch", shop.write_file("m-" + std::to_string(p), carts_for(1, 1000, 10)),
+                            "--json", "--commit-every", "1"});
+    std::multiset<std::string> all;
+    for (const auto& r : run_shopctl_parallel(commands))
+        for (const auto& o : outcomes(r.out)) all.insert(o);
+    CHECK(all.count("ok") == 80);
+    // Each order took one coupon while they lasted: 60 used by 60 orders, 20 orders paid 1,000.
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM coupon_issue WHERE status = 'USED'") == "60");
+    CHECK(query_text(shop.db(), "SELECT count(DISTINCT used_order_id) FROM coupon_issue") == "60");
+    CHECK(query_text(shop.db(), "SELECT balance FROM point WHERE member_id = 1") ==
+          std::to_string(1000000 - 60 * 900 - 20 * 1000));
+    const auto verify = shop.run({"verify"});
+    INFO(verify.out << verify.err);
+    CHECK(verify.exit_code == 0);
+}
+
+TEST_CASE("8 processes send the same idempotency keys at once: one order a key, the rest are replays", "[pg][slow]") {
+    TestShop shop(many_members_fixture(2, 1000), fresh_schema_uri());
+    const std::string input = shop.write_file("same-keys", carts_for(1, 1000, 20, "po-"));
+    std::vector<std::vector<std::string>> commands(8, {"--db", shop.db(), "batch", input, "--json", "--commit-every", "1"});
+    std::multiset<std::string> all;
+    for (const auto& r : run_shopctl_parallel(commands))
+        for (const auto& o : outcomes(r.out)) all.insert(o);
+    CHECK(all.count("ok") == 160);
+    CHECK(count_rows(shop.db(), "orders") == 20);
+    CHECK(query_text(shop.db(), "SELECT quantity FROM stock WHERE product_id = 1000") == "980");
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("3 flushers at once against a local sink: each row delivered once, none skipped", "[pg][slow]") {
+    TestShop shop(many_members_fixture(1, 1000), fresh_schema_uri());
+    REQUIRE(shop.run({"batch", shop.write_file("c.jsonl", carts_for(1, 1, 150))}).exit_code == 0);
+    PlatformSink sink;
+    sink.delay_ms(2);
+    std::vector<std::vector<std::string>> flush(3, {"--db", shop.db(), "outbox", "flush", "--all", "--platform-url",
+                                                    sink.url()});
+    for (const auto& r : run_shopctl_parallel(flush)) CHECK(r.exit_code == 0);
+    std::multiset<std::string> keys;
+    for (const auto& r : sink.requests()) keys.insert(r.headers.at("Idempotency-Key"));
+    CHECK(keys.size() == 150);
+    CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == 150);
+    CHECK(sink.most_concurrent_for_one_key() == 1);
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE status = 'SENT'") == "150");
+}
+
+TEST_CASE("kill -9 mid-batch on PostgreSQL: printed orders exist, the store verifies, a rerun completes it",
+          "[pg][slow]") {
+    TestShop shop(many_members_fixture(4, 100000), fresh_schema_uri());
+    std::ostringstream carts;
+    for (int i = 0; i < 600; ++i)
+        carts << json{{"member_id", 1 + i % 4}, {"items", {{{"product_id", 1000}, {"quantity", 1 + i % 3}}}},
+                      {"idempotency_key", "k-" + std::to_string(i)}}
+                     .dump()
+              << '\n';
+    const std::string input = shop.write_file("carts.jsonl", carts.str());
+    std::mt19937 rng(7);
+    std::set<long long> printed;
+    for (int round = 0; round < 3; ++round) {
+        Child batch({SHOPCTL_BIN, "--db", shop.db(), "batch", input, "--json", "--commit-every", round % 2 ? "1" : "16"},
+                    {});
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 900)(rng)));
+        kill(batch.pid(), SIGKILL);
+        std::istringstream lines(batch.finish().out);
+        std::string line;
+        while (std::getline(lines, line)) {
+            try {
+                const json j = json::parse(line);
+                if (j["ok"] == true) printed.insert(j["receipt"]["order_id"].get<long long>());
+            } catch (const json::exception&) {
+            }
+        }
+    }
+    CHECK(shop.run({"verify"}).exit_code == 0);
+    CHECK(!printed.empty());
+    std::string ids;
+    for (long long id : printed) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM orders WHERE id = ANY('{" + ids + "}'::bigint[])") ==
+          std::to_string(printed.size()));
+    CHECK(shop.run({"batch", input}).exit_code == 0);
+    CHECK(count_rows(shop.db(), "orders") == 600);
+    CHECK(query_text(shop.db(), "SELECT 100000 - quantity FROM stock WHERE product_id = 1000") ==
+          query_text(shop.db(), "SELECT sum(quantity) FROM order_item"));
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
