@@ -12,6 +12,7 @@ inline Error error_of(const sql::Failure& f) {
     switch (f.kind) {
         case sql::FailureKind::Busy: return Error::StoreBusy(f.what());
         case sql::FailureKind::Retry:
+        case sql::FailureKind::Contended:
             return Error::StoreBusy(std::string("the store stayed busy past the busy timeout: ") + f.what());
         default: return Error::StoreError(f.what());
     }

@@ -23,7 +23,7 @@ void SqlStore::reset_statements() {
 
 void SqlStore::commit_transaction() {
     reset_statements();
-    conn_->execute("COMMIT");
+    conn_->commit();
 }
 
 Status SqlStore::tune_for_bulk() {
@@ -34,6 +34,8 @@ Status SqlStore::tune_for_bulk() {
 }
 
 Status SqlStore::begin_group() {
+    group_conflict_ = false;
+    group_holds_locks_ = false;
     return guarded<Ok>([&]() -> Status {
         conn_->begin(sql::TransactionKind::Write);
         in_group_ = true;

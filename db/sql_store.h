@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <unordered_map>
 
 #include "db/guarded.h"
@@ -28,6 +29,7 @@ public:
     Status begin_group() override;
     Status commit_group() override;
     Status rollback_group() override;
+    bool take_group_conflict() override { return std::exchange(group_conflict_, false); }
     Result<ReturnResult> return_order(int64_t order_id, const std::vector<ReturnRequest>& requests, bool cancel,
                                       UnixSeconds now, const std::optional<OutboxLease>& lease, bool dry_run) override;
     Result<Receipt> order_receipt(int64_t order_id) override;
@@ -75,6 +77,12 @@ private:
                 return result;
             } catch (const sql::Failure& f) {
                 reset_statements();
+                // Inside a group the earlier carts' locks are still held: running this
+                // cart again could meet the same wait. The caller commits and starts afresh.
+                if (in_group_ && (f.kind == sql::FailureKind::Retry || f.kind == sql::FailureKind::Contended)) {
+                    group_conflict_ = true;
+                    return error_of(f);
+                }
                 if (f.kind != sql::FailureKind::Retry || std::chrono::steady_clock::now() >= deadline)
                     return error_of(f);
                 std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
@@ -108,6 +116,8 @@ private:
     std::unique_ptr<sql::Connection> conn_;
     std::unordered_map<const char*, std::unique_ptr<sql::Statement>> statements_;
     bool in_group_ = false;
+    bool group_conflict_ = false;
+    bool group_holds_locks_ = false;  // a checkout of the open group locked rows
 };
 
 // An RAII write scope: a write transaction, or a SAVEPOINT inside a group; rolled

@@ -159,6 +159,12 @@ public:
     virtual Status begin_group() = 0;
     virtual Status commit_group() = 0;
     virtual Status rollback_group() = 0;
+    // True (once) when the last checkout inside the group was not done because the
+    // group holds locks: it needed a row another transaction holds (a server store never
+    // waits for one while holding the group's), or a deadlock was found. Nothing of that
+    // cart was written; the caller commits the group so far and runs the cart again
+    // first in a new group.
+    virtual bool take_group_conflict() { return false; }
 
     // SPEC.md section 11 in one transaction: gives back `requests` of the order (with
     // `cancel`, everything left, status CANCELLED). A dry run decides and rolls back.

@@ -190,7 +190,8 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
 
         std::vector<int64_t> product_ids;
         for (const CartLine& line : cart.items) product_ids.push_back(line.product_id);
-        conn_->lock_rows(cart.member_id, product_ids);
+        conn_->lock_rows(cart.member_id, product_ids, in_group_ && group_holds_locks_);
+        if (in_group_) group_holds_locks_ = true;
         auto snapshot = load_snapshot(cart);
         if (!snapshot) return snapshot.error();
         auto decision = decide_checkout(cart, *snapshot, now);

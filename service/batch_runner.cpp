@@ -111,33 +111,56 @@ bool BatchRunner::run_group(bool push) {
     // One transaction per cart at --commit-every 1; else one for the group, a savepoint each.
     const bool grouped = commit_every_ > 1 && carts_in_hand_ > 0;
     std::optional<Error> group_failed;
+    bool abandoned = false;
+    size_t open_from = 0;         // the first cart of the open transaction
+    size_t pushes_committed = 0;  // pushes of carts already committed
+    // Nothing of the open transaction exists: each of its carts failed with `error`.
+    auto fail_open = [&](const Error& error, size_t end) {
+        for (size_t k = open_from; k < end; ++k) {
+            if (!in_hand_[k].cart) continue;
+            in_hand_[k].result.ok = false;
+            in_hand_[k].result.receipt = Receipt{};
+            in_hand_[k].result.error = error;
+        }
+        pushes.resize(pushes_committed);
+    };
     if (grouped)
         if (auto s = store_.begin_group(); !s) group_failed = s.error();
     for (size_t i = 0; i < in_hand_.size() && !group_failed; ++i) {
         if (!in_hand_[i].cart) continue;
         if (abandon_ && abandon_()) {
+            // The open transaction is rolled back; only carts committed before it print.
             if (grouped) (void)store_.rollback_group();
-            in_hand_.clear();
-            carts_in_hand_ = bytes_in_hand_ = 0;
-            return false;
+            in_hand_.resize(open_from);
+            pushes.resize(pushes_committed);
+            abandoned = true;
+            break;
         }
         check_out(in_hand_[i], pushes);
+        for (int again = 0; grouped && again < 3 && store_.take_group_conflict(); ++again) {
+            // The cart needed a row another process holds while this group held rows of
+            // its own (or a deadlock was found): commit what the group did, then run the
+            // cart again first in a new group, where it may wait without holding anything.
+            if (auto s = store_.commit_group(); !s) {
+                (void)store_.rollback_group();
+                fail_open(s.error(), i);
+            }
+            pushes_committed = pushes.size();
+            open_from = i;
+            in_hand_[i].result = BatchResult{in_hand_[i].result.line, in_hand_[i].result.idempotency_key};
+            if (auto s = store_.begin_group(); !s) {
+                group_failed = s.error();
+                break;
+            }
+            check_out(in_hand_[i], pushes);
+        }
     }
-    if (grouped && !group_failed)
+    if (grouped && !group_failed && !abandoned)
         if (auto s = store_.commit_group(); !s) {
             (void)store_.rollback_group();
             group_failed = s.error();
         }
-    if (group_failed) {
-        // Nothing of this group exists: every cart in it failed with the group's error.
-        for (auto& c : in_hand_) {
-            if (!c.cart) continue;
-            c.result.ok = false;
-            c.result.receipt = Receipt{};
-            c.result.error = *group_failed;
-        }
-        pushes.clear();
-    }
+    if (group_failed) fail_open(*group_failed, in_hand_.size());
 
     std::vector<BatchResult> results;
     results.reserve(in_hand_.size());
@@ -153,13 +176,14 @@ bool BatchRunner::run_group(bool push) {
     }
     in_hand_.clear();
     carts_in_hand_ = bytes_in_hand_ = 0;
+    if (abandoned && results.empty()) return false;
     emit_(results);  // committed and synced: the lines may go out
 
-    if (push && delivery_.configured()) {
+    if (push && delivery_.configured() && !abandoned) {
         // A failed push or claim leaves rows PENDING for `outbox flush`: the orders are committed.
         (void)delivery_.deliver_rows(pushes, clock_, abandon_);
     }
-    return true;
+    return !abandoned;
 }
 
 }  // namespace shopctl::service

@@ -1,6 +1,5 @@
 #include "db/pg/pg_connection.h"
 
-#include <libpq-fe.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,20 +11,24 @@
 #include <unistd.h>
 
 #include "db/guarded.h"
+#include "db/pg/libpq.h"
 #include "pg_schema_sql.h"
 
 namespace shopctl::db::pg {
 
 namespace {
 
+// Set by connect(), which every way to a server goes through, before any other call.
+const Libpq* pq = nullptr;
+
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kTextOid = 25;
 
 // "host H port P database D": how errors name the server. Never the password.
 std::string describe(PGconn* conn) {
-    const char* host = PQhost(conn);
-    const char* port = PQport(conn);
-    const char* db = PQdb(conn);
+    const char* host = pq->PQhost(conn);
+    const char* port = pq->PQport(conn);
+    const char* db = pq->PQdb(conn);
     return std::string("host ") + (host && *host ? host : "(default)") + " port " + (port && *port ? port : "5432") +
            " database " + (db && *db ? db : "(default)");
 }
@@ -40,18 +43,18 @@ std::string first_line(const char* message) {
 
 sql::Failure failure_of(PGconn* conn, const PGresult* result) {
     using sql::FailureKind;
-    if (PQstatus(conn) != CONNECTION_OK)
+    if (pq->PQstatus(conn) != CONNECTION_OK)
         return {FailureKind::Other, "lost the connection to the store (" + describe(conn) +
-                                        "): " + first_line(PQerrorMessage(conn))};
-    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-    const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    const std::string message = primary ? primary : first_line(PQerrorMessage(conn));
+                                        "): " + first_line(pq->PQerrorMessage(conn))};
+    const char* state = result ? pq->PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const char* primary = result ? pq->PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    const std::string message = primary ? primary : first_line(pq->PQerrorMessage(conn));
     const std::string code = state ? state : "";
     if (code == "40001" || code == "40P01") return {FailureKind::Retry, message};
     if (code == "23505") {
         // Another host's checkout with the same idempotency key committed first: run
         // this one again and it finds that order (a replay, or IDEMPOTENCY_CONFLICT).
-        const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+        const char* constraint = pq->PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
         if (constraint && std::strcmp(constraint, "orders_idempotency_key") == 0) return {FailureKind::Retry, message};
     }
     if (code == "55P03" || code == "57014")
@@ -68,17 +71,17 @@ sql::Failure failure_of(PGconn* conn, const PGresult* result) {
 struct ResultPtr {
     PGresult* r = nullptr;
     explicit ResultPtr(PGresult* result = nullptr) : r(result) {}
-    ~ResultPtr() { PQclear(r); }
+    ~ResultPtr() { pq->PQclear(r); }
     ResultPtr(const ResultPtr&) = delete;
     ResultPtr& operator=(const ResultPtr&) = delete;
     void reset(PGresult* result = nullptr) {
-        PQclear(r);
+        pq->PQclear(r);
         r = result;
     }
 };
 
 void check(PGconn* conn, const PGresult* result) {
-    const auto status = PQresultStatus(result);
+    const auto status = pq->PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw failure_of(conn, result);
 }
 
@@ -133,11 +136,11 @@ public:
 
     bool executeStep() override {
         if (!result_.r) run();
-        return ++row_ < PQntuples(result_.r);
+        return ++row_ < pq->PQntuples(result_.r);
     }
     int exec() override {
         run();
-        const int changed = std::atoi(PQcmdTuples(result_.r));
+        const int changed = std::atoi(pq->PQcmdTuples(result_.r));
         reset();
         return changed;
     }
@@ -154,7 +157,7 @@ public:
         return std::strtoll(v, nullptr, 10);
     }
     std::string column_text(int index) override { return value(index); }
-    bool column_null(int index) override { return PQgetisnull(result_.r, row_, index) == 1; }
+    bool column_null(int index) override { return pq->PQgetisnull(result_.r, row_, index) == 1; }
 
 private:
     size_t index_of(const char* name) const {
@@ -166,28 +169,35 @@ private:
         const size_t i = index_of(name);
         values_[i] = std::move(value);
         nulls_[i] = false;
-        if (!prepared_) types_[i] = type;
+        if (runs_ == 0) types_[i] = type;
     }
     const char* value(int index) {
-        if (row_ < 0 || row_ >= PQntuples(result_.r) || index >= PQnfields(result_.r))
+        if (row_ < 0 || row_ >= pq->PQntuples(result_.r) || index >= pq->PQnfields(result_.r))
             throw sql::Failure(sql::FailureKind::Other, "no such column or row");
-        return PQgetvalue(result_.r, row_, index);
+        return pq->PQgetvalue(result_.r, row_, index);
     }
-    // Prepared on its first run, with the types of that run's bound values (an unbound
-    // parameter's type is left to the server to infer from where it stands).
+    // The first run sends the text with its values (one round trip); a statement run
+    // again is prepared then, with the types of the first run's bound values (an
+    // unbound parameter's type is left to the server to infer from where it stands), so
+    // a one-order process pays no extra round trip per statement and a batch parses none twice.
     void run() {
-        if (!prepared_) {
-            ResultPtr prep(PQprepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()),
-                                     types_.data()));
-            check(conn_, prep.r);
-            prepared_ = true;
-        }
         std::vector<const char*> params(names_.size());
         for (size_t i = 0; i < names_.size(); ++i) params[i] = nulls_[i] ? nullptr : values_[i].c_str();
-        result_.reset(PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(), nullptr,
-                                     nullptr, 0));
+        if (runs_++ == 0) {
+            result_.reset(pq->PQexecParams(conn_, text_.c_str(), static_cast<int>(params.size()), types_.data(),
+                                           params.data(), nullptr, nullptr, 0));
+        } else {
+            if (!prepared_) {
+                ResultPtr prep(pq->PQprepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()),
+                                             types_.data()));
+                check(conn_, prep.r);
+                prepared_ = true;
+            }
+            result_.reset(pq->PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(),
+                                             nullptr, nullptr, 0));
+        }
         row_ = -1;
-        if (PQresultStatus(result_.r) != PGRES_COMMAND_OK && PQresultStatus(result_.r) != PGRES_TUPLES_OK) {
+        if (pq->PQresultStatus(result_.r) != PGRES_COMMAND_OK && pq->PQresultStatus(result_.r) != PGRES_TUPLES_OK) {
             sql::Failure f = failure_of(conn_, result_.r);
             reset();
             throw f;
@@ -202,27 +212,31 @@ private:
     std::vector<bool> nulls_;
     std::vector<Oid> types_;
     bool prepared_ = false;
+    int runs_ = 0;
     ResultPtr result_;
     int row_ = -1;
 };
 
 // Runs SQL without parameters (several statements allowed); throws on failure.
 void exec_simple(PGconn* conn, const std::string& text) {
-    ResultPtr r(PQexec(conn, text.c_str()));
+    ResultPtr r(pq->PQexec(conn, text.c_str()));
     check(conn, r.r);
 }
 
 // Connects: libpq's own environment and files (PGPASSWORD, ~/.pgpass, sslmode, ...)
 // apply; a connect_timeout in the URI wins over the 10 s default here.
 Result<PGconn*> connect(const StoreOptions& options) {
+    std::string load_error;
+    pq = load_libpq(load_error);
+    if (!pq) return Error::StoreError(load_error);
     const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
     const char* values[] = {"10", "shopctl", options.location.c_str(), nullptr};
-    PGconn* conn = PQconnectdbParams(keys, values, 1);
+    PGconn* conn = pq->PQconnectdbParams(keys, values, 1);
     if (!conn) return Error::StoreError("cannot connect to the store: out of memory");
-    if (PQstatus(conn) != CONNECTION_OK) {
+    if (pq->PQstatus(conn) != CONNECTION_OK) {
         const std::string where = describe(conn);
-        std::string why = first_line(PQerrorMessage(conn));
-        PQfinish(conn);
+        std::string why = first_line(pq->PQerrorMessage(conn));
+        pq->PQfinish(conn);
         return Error::StoreError("cannot connect to the store at " + where + ": " + why);
     }
     // Each wait for a row lock is bounded by the busy timeout (lock_not_available, then
@@ -231,10 +245,10 @@ Result<PGconn*> connect(const StoreOptions& options) {
     const std::string setup = "SET lock_timeout = " + std::to_string(options.busy_timeout_ms) +
                               "; SELECT set_config('synchronous_commit', 'on', false) "
                               "WHERE current_setting('synchronous_commit') IN ('off', 'local')";
-    ResultPtr r(PQexec(conn, setup.c_str()));
-    if (PQresultStatus(r.r) != PGRES_TUPLES_OK && PQresultStatus(r.r) != PGRES_COMMAND_OK) {
+    ResultPtr r(pq->PQexec(conn, setup.c_str()));
+    if (pq->PQresultStatus(r.r) != PGRES_TUPLES_OK && pq->PQresultStatus(r.r) != PGRES_COMMAND_OK) {
         const std::string why = failure_of(conn, r.r).what();
-        PQfinish(conn);
+        pq->PQfinish(conn);
         return Error::StoreError("cannot set up the connection to the store: " + why);
     }
     return conn;
@@ -242,12 +256,12 @@ Result<PGconn*> connect(const StoreOptions& options) {
 
 // The schema version in the connection's schema; 0 when there are no shopctl tables.
 int schema_version(PGconn* conn) {
-    ResultPtr r(PQexec(conn, "SELECT to_regclass('shopctl_schema') IS NOT NULL"));
+    ResultPtr r(pq->PQexec(conn, "SELECT to_regclass('shopctl_schema') IS NOT NULL"));
     check(conn, r.r);
-    if (std::strcmp(PQgetvalue(r.r, 0, 0), "t") != 0) return 0;
-    r.reset(PQexec(conn, "SELECT max(version) FROM shopctl_schema"));
+    if (std::strcmp(pq->PQgetvalue(r.r, 0, 0), "t") != 0) return 0;
+    r.reset(pq->PQexec(conn, "SELECT max(version) FROM shopctl_schema"));
     check(conn, r.r);
-    return PQgetisnull(r.r, 0, 0) ? 0 : std::atoi(PQgetvalue(r.r, 0, 0));
+    return pq->PQgetisnull(r.r, 0, 0) ? 0 : std::atoi(pq->PQgetvalue(r.r, 0, 0));
 }
 
 // Creates the tables under a transaction-scoped advisory lock: a second `init` (on
@@ -268,7 +282,7 @@ int apply_schema(PGconn* conn) {
         exec_simple(conn, "COMMIT");
         return before;
     } catch (...) {
-        PQclear(PQexec(conn, "ROLLBACK"));
+        pq->PQclear(pq->PQexec(conn, "ROLLBACK"));
         throw;
     }
 }
@@ -283,12 +297,12 @@ PgConnection::PgConnection(PGconn* conn, int busy_timeout_ms) : conn_(conn), bus
 
 PgConnection::~PgConnection() {
     lock_.reset();
-    if (!owned_schema_.empty() && PQstatus(conn_) == CONNECTION_OK) {
-        PQclear(PQexec(conn_, "ROLLBACK"));
+    if (!owned_schema_.empty() && pq->PQstatus(conn_) == CONNECTION_OK) {
+        pq->PQclear(pq->PQexec(conn_, "ROLLBACK"));
         const std::string drop = "DROP SCHEMA IF EXISTS \"" + owned_schema_ + "\" CASCADE";
-        PQclear(PQexec(conn_, drop.c_str()));
+        pq->PQclear(pq->PQexec(conn_, drop.c_str()));
     }
-    PQfinish(conn_);
+    pq->PQfinish(conn_);
 }
 
 std::unique_ptr<sql::Statement> PgConnection::prepare(const char* text) {
@@ -305,24 +319,43 @@ void PgConnection::begin(sql::TransactionKind kind) {
                                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
-bool PgConnection::in_transaction() { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+bool PgConnection::in_transaction() { return pq->PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
-void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) {
+void PgConnection::commit() {
+    // PostgreSQL ends a transaction that an error spoiled with a rollback, even when
+    // asked to COMMIT, and reports success: only the "COMMIT" tag means it was kept.
+    ResultPtr r(pq->PQexec(conn_, "COMMIT"));
+    check(conn_, r.r);
+    if (std::strcmp(pq->PQcmdStatus(r.r), "COMMIT") != 0)
+        throw sql::Failure(sql::FailureKind::Other, "the transaction was rolled back by an earlier error: nothing in it was kept");
+}
+
+void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids, bool nowait) {
     // NO KEY UPDATE: writers of the same member or product queue up, while inserts
     // that only reference the row (an order's member, an item's product) do not wait.
-    if (!lock_)
-        lock_ = prepare(
-            "WITH m AS (SELECT id FROM member WHERE id = :member FOR NO KEY UPDATE), "
-            "p AS (SELECT id FROM product WHERE id = ANY (CAST(:products AS bigint[])) ORDER BY id FOR NO KEY UPDATE) "
-            "SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM p)");
-    lock_->reset();
-    lock_->clearBindings();
-    if (member_id) lock_->bind(":member", *member_id);
+    auto& statement = nowait ? lock_nowait_ : lock_;
+    if (!statement)
+        statement = prepare(
+            nowait ? "WITH m AS (SELECT id FROM member WHERE id = :member FOR NO KEY UPDATE NOWAIT), "
+                     "p AS (SELECT id FROM product WHERE id = ANY (CAST(:products AS bigint[])) ORDER BY id "
+                     "FOR NO KEY UPDATE NOWAIT) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM p)"
+                   : "WITH m AS (SELECT id FROM member WHERE id = :member FOR NO KEY UPDATE), "
+                     "p AS (SELECT id FROM product WHERE id = ANY (CAST(:products AS bigint[])) ORDER BY id "
+                     "FOR NO KEY UPDATE) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM p)");
+    statement->reset();
+    statement->clearBindings();
+    if (member_id) statement->bind(":member", *member_id);
     std::string array = "{";
     for (size_t i = 0; i < product_ids.size(); ++i) array += (i ? "," : "") + std::to_string(product_ids[i]);
-    lock_->bind(":products", array + "}");
-    lock_->executeStep();
-    lock_->reset();
+    statement->bind(":products", array + "}");
+    try {
+        statement->executeStep();
+    } catch (const sql::Failure& f) {
+        statement->reset();
+        if (nowait && f.kind == sql::FailureKind::Busy) throw sql::Failure(sql::FailureKind::Contended, f.what());
+        throw;
+    }
+    statement->reset();
 }
 
 void PgConnection::after_explicit_ids() {

@@ -30,7 +30,8 @@ public:
     void execute(const char* sql) override;
     void begin(sql::TransactionKind kind) override;
     bool in_transaction() override;
-    void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) override;
+    void commit() override;
+    void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids, bool nowait) override;
     void after_explicit_ids() override;
     int busy_timeout_ms() const override { return busy_timeout_ms_; }
 
@@ -41,7 +42,7 @@ private:
     pg_conn* conn_;
     int busy_timeout_ms_;
     int next_statement_ = 0;
-    std::unique_ptr<sql::Statement> lock_;
+    std::unique_ptr<sql::Statement> lock_, lock_nowait_;
     std::string owned_schema_;
 };
 

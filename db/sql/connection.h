@@ -29,13 +29,19 @@ public:
     virtual void begin(TransactionKind kind) = 0;
     // True inside a transaction (including one an error has spoiled).
     virtual bool in_transaction() = 0;
+    // Commits; throws unless the transaction's writes are now durable (a server that
+    // answers a spoiled transaction's COMMIT with a rollback must not pass for done).
+    virtual void commit() { execute("COMMIT"); }
 
     // Inside a write transaction, before reading what a checkout or a return will
     // change: holds the member's row and the products' rows (in id order, so two
     // writers never wait on each other in a circle) until the transaction ends.
     // Every writer of a member's points and coupons, or of a product's stock, price
-    // and status, takes these first.
-    virtual void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) = 0;
+    // and status, takes these first. With `nowait`, a row another transaction holds is
+    // Failure Contended at once: a group that already holds rows never waits, so two
+    // groups can never wait on each other in a circle.
+    virtual void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids,
+                           bool nowait = false) = 0;
 
     // After loading rows with explicit ids: whatever makes later generated ids follow them.
     virtual void after_explicit_ids() {}

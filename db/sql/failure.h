@@ -11,6 +11,7 @@ namespace shopctl::db::sql {
 enum class FailureKind {
     Busy,      // a lock was not had within the busy timeout: STORE_BUSY
     Retry,     // the transaction lost a race the server detected (serialization, deadlock): run it again
+    Contended, // a row was locked by another transaction and this one would not wait (see lock_rows)
     Full,      // the disk or the store is full
     ReadOnly,  // the store (or server) takes no writes
     Corrupt,   // the store is damaged

@@ -22,7 +22,7 @@ public:
     void execute(const char* sql) override;
     void begin(sql::TransactionKind kind) override;
     bool in_transaction() override;
-    void lock_rows(std::optional<int64_t>, const std::vector<int64_t>&) override {}
+    void lock_rows(std::optional<int64_t>, const std::vector<int64_t>&, bool) override {}
     void tune_for_bulk() override;
     std::vector<std::pair<std::string, std::string>> integrity_problems() override;
     int busy_timeout_ms() const override { return busy_timeout_ms_; }
