@@ -3,6 +3,7 @@
 # this machine, in one run, at the same durability (synchronous = FULL), and prints a table
 # of ratios. Targets are checked here, never in tests.
 # Usage: scripts/bench.sh [--quick]     (RAW_SRC=path/to/raw_checkout.cpp to override)
+# Ends with scripts/bench-pg.sh: the PostgreSQL store against bench/raw_checkout_pg.cpp.
 #   --quick: fewer orders and no 1,000,000-order store (a few minutes less).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -209,3 +210,6 @@ printf '%-52s %10s %8s\n' "  ratio (target <= 1.2x)" "$(ratio "$ONE_MS" "$RAW_ON
 echo "$COUPON" | sed 's/^RESULT /  /'
 printf '%-52s %10s\n' "replay: 1,000 scenarios x 10 steps, seconds" "$REPLAY_S"
 printf '%-52s %10s\n' "outbox flush: 10,000 rows to 127.0.0.1, rows/s" "$FLUSH_RATE"
+
+# The PostgreSQL store against its own bare libpq reference, on a throwaway cluster.
+if [ $QUICK = 1 ]; then scripts/bench-pg.sh --quick; else scripts/bench-pg.sh; fi

@@ -10,5 +10,6 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 build-asan/tests/core_tests
 build-asan/tests/cli_tests "~[slow]"
 build-asan/tests/platform_tests
+build-asan/tests/pg_tests "~[slow]"
 build-asan/shopctl replay fixtures/scenarios >/dev/null
 echo "sanitizers: all tests passed"
