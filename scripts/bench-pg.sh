@@ -11,14 +11,7 @@ ORDERS=${ORDERS:-10000}
 RUNS=${RUNS:-3}
 [ "${1:-}" = "--quick" ] && { ORDERS=3000; RUNS=1; }
 
-scripts/install-deps.sh
-for p in time hyperfine; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || MISSING="${MISSING:-} $p"
-done
-if [ -n "${MISSING:-}" ]; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
-fi
+scripts/install-deps.sh time hyperfine
 BUILD_DIR=build-release BUILD_TYPE=Release scripts/build.sh -DSHOPCTL_TESTS=OFF -DSHOPCTL_BENCH=ON >/dev/null
 S=$ROOT/build-release/shopctl
 W=$(mktemp -d /tmp/shopctl-bench-pg-XXXXXX)

@@ -15,14 +15,7 @@ RUNS=${RUNS:-3}
 BIG_ORDERS=1000000
 [ $QUICK = 1 ] && { ORDERS=5000; RUNS=1; }
 
-scripts/install-deps.sh
-for p in sqlite3 time hyperfine; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || MISSING="${MISSING:-} $p"
-done
-if [ -n "${MISSING:-}" ]; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
-fi
+scripts/install-deps.sh sqlite3 time hyperfine
 BUILD_DIR=build-release BUILD_TYPE=Release scripts/build.sh -DSHOPCTL_TESTS=OFF -DSHOPCTL_BENCH=ON >/dev/null
 S=$ROOT/build-release/shopctl
 WEAK=$ROOT/build-release/shopctl-weak-durability   # the same commands at synchronous = NORMAL
