@@ -158,6 +158,7 @@ SQL
 fi
 
 COUPON=$("$ROOT/build-release/coupon_choice_bench" 2000)
+RECEIPT_JSON=$("$ROOT/build-release/receipt_json_bench")
 
 # replay: 1,000 scenarios of 10 steps each (checkouts on an inline shop).
 mkdir -p "$W/scenarios"
@@ -201,6 +202,7 @@ row "  the same batch at synchronous = NORMAL" "$(col "$W/weak" 1)" "$(col "$W/w
 printf '%-52s %10s\n' "one checkout process, median ms (shopctl / reference)" "$ONE_MS / ${RAW_ONE_MS:--}"
 printf '%-52s %10s %8s\n' "  ratio (target <= 1.2x)" "$(ratio "$ONE_MS" "$RAW_ONE_MS")" ""
 echo "$COUPON" | sed 's/^RESULT /  /'
+echo "receipt JSON, hand-written writer vs nlohmann object + dump: $RECEIPT_JSON" | sed 's/RESULT //'
 printf '%-52s %10s\n' "replay: 1,000 scenarios x 10 steps, seconds" "$REPLAY_S"
 printf '%-52s %10s\n' "outbox flush: 10,000 rows to 127.0.0.1, rows/s" "$FLUSH_RATE"
 
