@@ -246,6 +246,11 @@ TEST_CASE("a row lock held past --busy-timeout is STORE_BUSY and nothing is writ
     CHECK(json::parse(busy.out)["error"]["code"] == "STORE_BUSY");
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
     CHECK(shop.dump() == before);
+    // 0 means do not wait (PostgreSQL's own 0 would wait for ever).
+    const auto no_wait = shop.run({"--busy-timeout", "0", "checkout", "-"},
+                                  {json{{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}}.dump(), {}, ""});
+    CHECK(no_wait.exit_code == 75);
+    CHECK(shop.dump() == before);
     // Another product and member: no wait on the held row.
     const auto other = shop.run({"--busy-timeout", "300", "checkout", "-"},
                                 {json{{"member_id", 2}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}.dump(), {}, ""});

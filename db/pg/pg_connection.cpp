@@ -241,8 +241,9 @@ Result<PGconn*> connect(const StoreOptions& options) {
     }
     // Each wait for a row lock is bounded by the busy timeout (lock_not_available, then
     // STORE_BUSY); a server whose default is to confirm commits late still confirms
-    // ours before shopctl prints a receipt.
-    const std::string setup = "SET lock_timeout = " + std::to_string(options.busy_timeout_ms) +
+    // ours before shopctl prints a receipt. (PostgreSQL reads a lock_timeout of 0 as
+    // "wait for ever"; --busy-timeout 0 means "do not wait".)
+    const std::string setup = "SET lock_timeout = " + std::to_string(std::max(1, options.busy_timeout_ms)) +
                               "; SELECT set_config('synchronous_commit', 'on', false) "
                               "WHERE current_setting('synchronous_commit') IN ('off', 'local')";
     ResultPtr r(pq->PQexec(conn, setup.c_str()));
