@@ -147,7 +147,10 @@ bool BatchRunner::run_group(bool push) {
             }
             pushes_committed = pushes.size();
             open_from = i;
-            in_hand_[i].result = BatchResult{in_hand_[i].result.line, in_hand_[i].result.idempotency_key};
+            BatchResult again_result;  // the cart's outcome so far is void: only its line and key stay
+            again_result.line = in_hand_[i].result.line;
+            again_result.idempotency_key = in_hand_[i].result.idempotency_key;
+            in_hand_[i].result = std::move(again_result);
             if (auto s = store_.begin_group(); !s) {
                 group_failed = s.error();
                 break;
