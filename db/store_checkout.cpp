@@ -84,7 +84,7 @@ void SqlStore::add_point_history(int64_t member_id, std::optional<int64_t> order
     h.bind(":after", balance_after);
     h.bind(":reason", reason);
     h.bind(":at", at);
-    h.exec();
+    h.exec_later(1);
 }
 
 Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
@@ -96,7 +96,9 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
             "UPDATE stock SET quantity = quantity - :qty WHERE product_id = :id AND quantity >= :qty");
         s.bind(":qty", line.quantity);
         s.bind(":id", line.product_id);
-        if (s.exec() != 1) return Error::OutOfStock(line.product_id, line.quantity, 0);  // guarded twice on purpose
+        // Guarded twice on purpose: the decision saw enough stock under the row lock, and
+        // a write that still finds too little fails the whole checkout.
+        s.exec_later(1);
     }
 
     auto& order = prepared(
@@ -134,7 +136,7 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
         bind_optional(item, ":coupon", l.coupon_issue_id);
         item.bind(":discount", l.discount);
         item.bind(":amount", l.amount);
-        item.exec();
+        item.exec_later(1);
     }
 
     for (int64_t issue_id : d.used_coupon_ids) {
@@ -144,18 +146,17 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
         use.bind(":order", order_id);
         use.bind(":at", created_at);
         use.bind(":id", issue_id);
-        if (use.exec() != 1) return Error::CouponNotUsable(issue_id, "already used");
+        use.exec_later(1);  // the decision saw it ISSUED under the member's lock
     }
 
-    auto& points = prepared("UPDATE point SET balance = balance - :total WHERE member_id = :member AND balance >= :total");
+    // One row either way: a member without a wallet row can only be paying 0 (the
+    // decision refused anything more), and gets one; the guard stays on the update.
+    auto& points = prepared(
+        "INSERT INTO point (member_id, balance) VALUES (:member, 0) ON CONFLICT (member_id) DO UPDATE "
+        "SET balance = point.balance - :total WHERE point.balance >= :total");
     points.bind(":total", d.total);
     points.bind(":member", d.member_id);
-    if (points.exec() != 1) {
-        if (d.total != 0) return Error::InsufficientPoints(d.points_before, d.total);
-        auto& wallet = prepared("INSERT INTO point (member_id, balance) VALUES (:member, 0) ON CONFLICT DO NOTHING");
-        wallet.bind(":member", d.member_id);
-        wallet.exec();
-    }
+    points.exec_later(1);
     add_point_history(d.member_id, order_id, -d.total, d.points_after, "USE", created_at);
 
     receipt.order_id = order_id;

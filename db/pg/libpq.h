@@ -12,7 +12,9 @@ namespace shopctl::db::pg {
 #define SHOPCTL_LIBPQ_FUNCTIONS(X)                                                                                  \
     X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams) X(PQdb) X(PQerrorMessage) X(PQexec)            \
     X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQgetisnull) X(PQgetvalue) X(PQhost) X(PQnfields) X(PQntuples) X(PQport)      \
-    X(PQprepare) X(PQresultErrorField) X(PQresultStatus) X(PQstatus) X(PQtransactionStatus)
+    X(PQprepare) X(PQresultErrorField) X(PQresultStatus) X(PQstatus) X(PQtransactionStatus) X(PQsendPrepare)      \
+    X(PQsendQueryPrepared) X(PQgetResult) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineSync)        \
+    X(PQpipelineStatus) X(PQsendQueryParams)
 
 struct Libpq {
 #define SHOPCTL_LIBPQ_POINTER(name) decltype(&::name) name = nullptr;

@@ -124,11 +124,94 @@ std::string rewrite(const char* text, std::vector<std::string>& names) {
     return out;
 }
 
+}  // namespace
+
+// libpq pipeline mode for writes whose answers can wait (exec_later): they are sent at
+// once and read back, in order, with the next statement that needs an answer (or the
+// COMMIT), so a checkout's writes cost one round trip, not one each.
+struct Pipeline {
+    struct Pending {
+        int expected_changes;  // -1: any
+        bool keep;             // the answer the caller waits for
+        std::string what;
+    };
+    PGconn* conn = nullptr;
+    bool active = false;
+    std::vector<Pending> pending;
+
+    void enter() {
+        if (active) return;
+        if (!pq->PQenterPipelineMode(conn)) throw failure_of(conn, nullptr);
+        active = true;
+    }
+    void expect(int expected_changes, bool keep, std::string what) {
+        pending.push_back({expected_changes, keep, std::move(what)});
+    }
+    // Sends a sync and reads every answer; returns the one marked `keep` (the caller
+    // owns it). The first failure is thrown after all answers are read.
+    PGresult* flush() {
+        if (!active) return nullptr;
+        std::optional<sql::Failure> first;
+        PGresult* kept = nullptr;
+        bool lost = !pq->PQpipelineSync(conn);
+        if (lost) first = failure_of(conn, nullptr);
+        // Each command's answer (PIPELINE_ABORTED after a failure) and the NULL after
+        // it, in order; then the sync.
+        for (size_t k = 0; k < pending.size() && !lost; ++k) {
+            const Pending& p = pending[k];
+            PGresult* r = pq->PQgetResult(conn);
+            if (!r) {
+                lost = true;
+                if (!first) first = failure_of(conn, nullptr);
+                break;
+            }
+            const auto status = pq->PQresultStatus(r);
+            if (status == PGRES_PIPELINE_ABORTED || first) {
+                // skipped after an earlier failure, which is already recorded
+            } else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+                first = failure_of(conn, r);
+            } else if (p.keep) {
+                kept = r;
+                r = nullptr;
+            } else if (p.expected_changes >= 0 && std::atoi(pq->PQcmdTuples(r)) != p.expected_changes) {
+                first = sql::Failure(sql::FailureKind::Other, "a guarded write changed " +
+                                                                  std::string(pq->PQcmdTuples(r)) + " rows, not " +
+                                                                  std::to_string(p.expected_changes) + ": " + p.what);
+            }
+            pq->PQclear(r);
+            pq->PQclear(pq->PQgetResult(conn));  // the NULL that ends each answer
+        }
+        if (!lost) {
+            PGresult* sync = pq->PQgetResult(conn);
+            if (!sync || pq->PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+                lost = true;
+                if (!first) first = failure_of(conn, nullptr);
+            }
+            pq->PQclear(sync);
+        }
+        pending.clear();
+        pq->PQexitPipelineMode(conn);
+        active = false;
+        if (first) {
+            pq->PQclear(kept);
+            throw *first;
+        }
+        return kept;
+    }
+};
+
+namespace {
+
 class PgStatement final : public sql::Statement {
 public:
-    PgStatement(PGconn* conn, const char* text, std::string name)
-        : conn_(conn), name_(std::move(name)), text_(rewrite(text, names_)), values_(names_.size()),
-          nulls_(names_.size(), true), types_(names_.size(), 0) {}
+    PgStatement(PGconn* conn, Pipeline& pipeline, const char* text, std::string name)
+        : conn_(conn), pipeline_(pipeline), name_(std::move(name)), text_(rewrite(text, names_)),
+          values_(names_.size()), nulls_(names_.size(), true), types_(names_.size(), 0) {}
+
+    void exec_later(int expected_changes) override {
+        send_in_pipeline();
+        pipeline_.expect(expected_changes, false, text_);
+    }
 
     void bind(const char* name, int64_t value) override { set(name, std::to_string(value), kInt8Oid); }
     void bind(const char* name, const std::string& value) override { set(name, value, kTextOid); }
@@ -180,7 +263,32 @@ private:
     // again is prepared then, with the types of the first run's bound values (an
     // unbound parameter's type is left to the server to infer from where it stands), so
     // a one-order process pays no extra round trip per statement and a batch parses none twice.
+    // Sends the statement in pipeline mode (prepared first, in the same pipeline, if new).
+    void send_in_pipeline() {
+        pipeline_.enter();
+        if (!prepared_) {
+            if (!pq->PQsendPrepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()), types_.data()))
+                throw failure_of(conn_, nullptr);
+            pipeline_.expect(-1, false, "prepare " + name_);
+            prepared_ = true;
+        }
+        ++runs_;
+        std::vector<const char*> params(names_.size());
+        for (size_t i = 0; i < names_.size(); ++i) params[i] = nulls_[i] ? nullptr : values_[i].c_str();
+        if (!pq->PQsendQueryPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(), nullptr,
+                                     nullptr, 0))
+            throw failure_of(conn_, nullptr);
+    }
+
     void run() {
+        row_ = -1;
+        if (pipeline_.active) {
+            // Writes are waiting: this statement goes with them, one round trip for all.
+            send_in_pipeline();
+            pipeline_.expect(-1, true, text_);
+            result_.reset(pipeline_.flush());
+            return;
+        }
         std::vector<const char*> params(names_.size());
         for (size_t i = 0; i < names_.size(); ++i) params[i] = nulls_[i] ? nullptr : values_[i].c_str();
         if (runs_++ == 0) {
@@ -205,6 +313,7 @@ private:
     }
 
     PGconn* conn_;
+    Pipeline& pipeline_;
     std::string name_;
     std::vector<std::string> names_;
     std::string text_;
@@ -294,10 +403,14 @@ bool is_uri(const std::string& location) {
     return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
-PgConnection::PgConnection(PGconn* conn, int busy_timeout_ms) : conn_(conn), busy_timeout_ms_(busy_timeout_ms) {}
+PgConnection::PgConnection(PGconn* conn, int busy_timeout_ms)
+    : conn_(conn), pipeline_(std::make_unique<Pipeline>()), busy_timeout_ms_(busy_timeout_ms) {
+    pipeline_->conn = conn;
+}
 
 PgConnection::~PgConnection() {
     lock_.reset();
+    lock_nowait_.reset();
     if (!owned_schema_.empty() && pq->PQstatus(conn_) == CONNECTION_OK) {
         pq->PQclear(pq->PQexec(conn_, "ROLLBACK"));
         const std::string drop = "DROP SCHEMA IF EXISTS \"" + owned_schema_ + "\" CASCADE";
@@ -307,10 +420,13 @@ PgConnection::~PgConnection() {
 }
 
 std::unique_ptr<sql::Statement> PgConnection::prepare(const char* text) {
-    return std::make_unique<PgStatement>(conn_, text, "shopctl_" + std::to_string(++next_statement_));
+    return std::make_unique<PgStatement>(conn_, *pipeline_, text, "shopctl_" + std::to_string(++next_statement_));
 }
 
-void PgConnection::execute(const char* text) { exec_simple(conn_, text); }
+void PgConnection::execute(const char* text) {
+    pq->PQclear(pipeline_->flush());
+    exec_simple(conn_, text);
+}
 
 void PgConnection::begin(sql::TransactionKind kind) {
     // Writers: READ COMMITTED with row locks taken before the reads they depend on
@@ -320,12 +436,24 @@ void PgConnection::begin(sql::TransactionKind kind) {
                                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
-bool PgConnection::in_transaction() { return pq->PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+bool PgConnection::in_transaction() {
+    pq->PQclear(pipeline_->flush());
+    return pq->PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
 
 void PgConnection::commit() {
     // PostgreSQL ends a transaction that an error spoiled with a rollback, even when
     // asked to COMMIT, and reports success: only the "COMMIT" tag means it was kept.
-    ResultPtr r(pq->PQexec(conn_, "COMMIT"));
+    ResultPtr r;
+    if (pipeline_->active) {
+        // The writes still in the pipeline and the COMMIT: one round trip.
+        if (!pq->PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0))
+            throw failure_of(conn_, nullptr);
+        pipeline_->expect(-1, true, "COMMIT");
+        r.reset(pipeline_->flush());
+    } else {
+        r.reset(pq->PQexec(conn_, "COMMIT"));
+    }
     check(conn_, r.r);
     if (std::strcmp(pq->PQcmdStatus(r.r), "COMMIT") != 0)
         throw sql::Failure(sql::FailureKind::Other, "the transaction was rolled back by an earlier error: nothing in it was kept");

@@ -14,6 +14,8 @@ struct pg_conn;
 
 namespace shopctl::db::pg {
 
+struct Pipeline;
+
 inline constexpr int kSchemaVersion = 3;
 
 // Whether `location` names a PostgreSQL database (a postgresql:// or postgres:// URI).
@@ -40,6 +42,7 @@ public:
 
 private:
     pg_conn* conn_;
+    std::unique_ptr<Pipeline> pipeline_;  // writes sent ahead, answered with the next statement
     int busy_timeout_ms_;
     int next_statement_ = 0;
     std::unique_ptr<sql::Statement> lock_, lock_nowait_;

@@ -41,6 +41,11 @@ public:
     virtual bool executeStep() = 0;
     // Runs a statement that returns no rows; how many rows it changed.
     virtual int exec() = 0;
+    // Runs a write whose answer is not needed now; it must change exactly
+    // `expected_changes` rows, or the transaction fails (Failure Other) no later than
+    // the next statement that needs an answer, or the commit. A server backend sends
+    // such writes together with that statement: one round trip for all of them.
+    virtual void exec_later(int expected_changes) = 0;
     // Ends the current run (rows not read are dropped); bindings stay.
     virtual void reset() = 0;
     // Sets every parameter to NULL.

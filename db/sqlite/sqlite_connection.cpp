@@ -57,6 +57,13 @@ public:
     void bind(const char* name) override { translated([&] { s_.bind(name); }); }
     bool executeStep() override { return translated([&] { return s_.executeStep(); }); }
     int exec() override { return translated([&] { return s_.exec(); }); }
+    void exec_later(int expected_changes) override {
+        const int changed = exec();
+        if (changed != expected_changes)
+            throw sql::Failure(sql::FailureKind::Other, "a guarded write changed " + std::to_string(changed) +
+                                                            " rows, not " + std::to_string(expected_changes) + ": " +
+                                                            s_.getQuery());
+    }
     void reset() override { s_.tryReset(); }
     void clearBindings() override { s_.clearBindings(); }
     int64_t column_int64(int index) override { return translated([&] { return s_.getColumn(index).getInt64(); }); }
