@@ -166,6 +166,31 @@ TEST_CASE("a refused checkout leaves every table and every id sequence as it was
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
 
+TEST_CASE("a write sent ahead in the pipeline that fails fails the whole checkout: every table as it was", "[pg]") {
+    TestShop shop(base_fixture(), fresh_schema_uri());
+    auto tables = [&] {  // the dump without its id sequences: a failed write may have taken an id
+        std::istringstream in(shop.dump());
+        std::string line, out;
+        while (std::getline(in, line))
+            if (line.find("_seq=") == std::string::npos) out += line + "\n";
+        return out;
+    };
+    // The history row is the last write before the outbox insert; a trigger makes it fail.
+    pg_exec(shop.db(), "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN RAISE EXCEPTION 'history refused by test'; END $$; "
+                       "CREATE TRIGGER refuse BEFORE INSERT ON point_history FOR EACH ROW EXECUTE FUNCTION refuse()");
+    const std::string before = tables();
+    const json cart = {{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 2}}}}};
+    const auto r = shop.checkout(cart);
+    INFO(describe(r));
+    CHECK(r.exit_code == 74);
+    CHECK(r.err.find("history refused by test") != std::string::npos);
+    CHECK(tables() == before);
+    pg_exec(shop.db(), "DROP TRIGGER refuse ON point_history");
+    CHECK(shop.checkout(cart).exit_code == 0);
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
 TEST_CASE("the scenario library passes on PostgreSQL, each scenario in a schema of its own, dropped after", "[pg]") {
     const std::string uri = test_cluster_uri();
     const auto r = run_shopctl({"--db", uri, "replay", std::string(SHOPCTL_SOURCE_DIR) + "/fixtures/scenarios"});
