@@ -67,7 +67,7 @@ WriteScope::WriteScope(SqlStore& store) : store_(store), in_group_(store.in_grou
     // whose transaction is gone must not quietly continue without one.
     if (in_group_ && !store_.conn_->in_transaction())
         throw sql::Failure(sql::FailureKind::Other, "the group's transaction was rolled back by an earlier error");
-    if (in_group_) store_.conn_->execute("SAVEPOINT cart");
+    if (in_group_) store_.conn_->execute_later("SAVEPOINT cart");
     else store_.conn_->begin(sql::TransactionKind::Write);
 }
 
@@ -76,7 +76,7 @@ WriteScope::~WriteScope() {
     try {
         store_.reset_statements();
         if (in_group_) {
-            store_.conn_->execute("ROLLBACK TO cart");
+            store_.conn_->execute_later("ROLLBACK TO cart");
             store_.conn_->execute("RELEASE cart");
         } else {
             store_.conn_->execute("ROLLBACK");

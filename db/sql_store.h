@@ -98,6 +98,14 @@ private:
     // triggers gives up while any statement of the connection is mid-step.
     void commit_transaction();
 
+    sql::Statement& member_read(int64_t member_id);
+    sql::Statement& coupons_read(int64_t member_id);
+    sql::Statement& product_read(int64_t product_id);
+    sql::Statement& idempotency_read(const std::string& key);
+    // Sends the idempotency check, the row locks (`lock`) and every read of the
+    // snapshot ahead, in that order (one round trip on a server); replay_or_conflict and
+    // load_snapshot then read the answers.
+    void send_checkout_reads_ahead(const Cart& cart, bool lock);
     Result<CheckoutSnapshot> load_snapshot(const Cart& cart);
     Result<int64_t> apply_decision(const CheckoutDecision& d, const Cart& cart, const std::string& created_at,
                                    const std::optional<OutboxLease>& lease, UnixSeconds now, Receipt& receipt);

@@ -8,11 +8,54 @@
 
 namespace shopctl::db {
 
-std::optional<MemberInfo> SqlStore::find_member(int64_t member_id) {
+// Each read of a checkout, bound: run it (executeStep), or send it ahead (query_later).
+sql::Statement& SqlStore::member_read(int64_t member_id) {
     auto& s = prepared(
         "SELECT m.id, m.name, COALESCE(p.balance, 0) FROM member m LEFT JOIN point p ON p.member_id = m.id "
         "WHERE m.id = :id");
     s.bind(":id", member_id);
+    return s;
+}
+
+sql::Statement& SqlStore::coupons_read(int64_t member_id) {
+    auto& s = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
+                       " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
+                       "WHERE ci.member_id = :member AND ci.status = 'ISSUED' ORDER BY ci.id");
+    s.bind(":member", member_id);
+    return s;
+}
+
+sql::Statement& SqlStore::product_read(int64_t product_id) {
+    auto& s = prepared(
+        "SELECT p.id, p.name, s.status, st.quantity, pr.amount FROM product p "
+        "LEFT JOIN product_status s ON s.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
+        "LEFT JOIN price pr ON pr.product_id = p.id WHERE p.id = :id");
+    s.bind(":id", product_id);
+    return s;
+}
+
+sql::Statement& SqlStore::idempotency_read(const std::string& key) {
+    auto& s = prepared("SELECT id, cart_fingerprint FROM orders WHERE idempotency_key = :key");
+    s.bind(":key", key);
+    return s;
+}
+
+void SqlStore::send_checkout_reads_ahead(const Cart& cart, bool lock) {
+    if (cart.idempotency_key) idempotency_read(*cart.idempotency_key).query_later();
+    if (lock) {
+        std::vector<int64_t> product_ids;
+        for (const CartLine& line : cart.items) product_ids.push_back(line.product_id);
+        conn_->lock_rows(cart.member_id, product_ids, in_group_ && group_holds_locks_);
+        if (in_group_) group_holds_locks_ = true;
+    }
+    if (!cart.member_id) return;
+    member_read(*cart.member_id).query_later();
+    coupons_read(*cart.member_id).query_later();
+    for (const CartLine& line : cart.items) product_read(line.product_id).query_later();
+}
+
+std::optional<MemberInfo> SqlStore::find_member(int64_t member_id) {
+    auto& s = member_read(member_id);
     if (!s.executeStep()) return std::nullopt;
     return MemberInfo{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64()};
 }
@@ -22,10 +65,7 @@ Result<CheckoutSnapshot> SqlStore::load_snapshot(const Cart& cart) {
     if (cart.member_id) snap.member = find_member(*cart.member_id);
     if (!snap.member) return snap;  // the decision stops at the member check
 
-    auto& coupons = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
-                             " FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
-                             "WHERE ci.member_id = :member AND ci.status = 'ISSUED' ORDER BY ci.id");
-    coupons.bind(":member", snap.member->id);
+    auto& coupons = coupons_read(snap.member->id);
     while (coupons.executeStep()) snap.member_coupons.push_back(read_issued_coupon(coupons));
     if (cart.coupons) {
         // Listed coupons already used: loaded only to say so precisely.
@@ -43,11 +83,7 @@ Result<CheckoutSnapshot> SqlStore::load_snapshot(const Cart& cart) {
     }
 
     for (const CartLine& line : cart.items) {
-        auto& p = prepared(
-            "SELECT p.id, p.name, s.status, st.quantity, pr.amount FROM product p "
-            "LEFT JOIN product_status s ON s.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
-            "LEFT JOIN price pr ON pr.product_id = p.id WHERE p.id = :id");
-        p.bind(":id", line.product_id);
+        auto& p = product_read(line.product_id);
         if (!p.executeStep()) continue;
         ProductInfo info;
         info.id = p.getColumn(0).getInt64();
@@ -62,8 +98,7 @@ Result<CheckoutSnapshot> SqlStore::load_snapshot(const Cart& cart) {
 
 Result<std::optional<Receipt>> SqlStore::replay_or_conflict(const Cart& cart) {
     if (!cart.idempotency_key) return std::optional<Receipt>();
-    auto& s = prepared("SELECT id, cart_fingerprint FROM orders WHERE idempotency_key = :key");
-    s.bind(":key", *cart.idempotency_key);
+    auto& s = idempotency_read(*cart.idempotency_key);
     if (!s.executeStep()) return std::optional<Receipt>();
     const int64_t order_id = s.getColumn(0).getInt64();
     if (auto same = check_same_cart(cart, s.getColumn(1).getString()); !same) return same.error();
@@ -172,6 +207,7 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
     if (quote)
         return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
             ReadScope scope(*this);
+            send_checkout_reads_ahead(cart, false);
             auto replay = replay_or_conflict(cart);
             if (!replay) return replay.error();
             if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
@@ -185,14 +221,12 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
         });
     return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
         WriteScope scope(*this);
+        // The locks come before the reads that depend on them; a server gets all of it
+        // in one round trip (a replay then took locks it did not need, for a moment).
+        send_checkout_reads_ahead(cart, true);
         auto replay = replay_or_conflict(cart);
         if (!replay) return replay.error();
         if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
-
-        std::vector<int64_t> product_ids;
-        for (const CartLine& line : cart.items) product_ids.push_back(line.product_id);
-        conn_->lock_rows(cart.member_id, product_ids, in_group_ && group_holds_locks_);
-        if (in_group_) group_holds_locks_ = true;
         auto snapshot = load_snapshot(cart);
         if (!snapshot) return snapshot.error();
         auto decision = decide_checkout(cart, *snapshot, now);

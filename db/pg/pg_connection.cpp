@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <cctype>
 #include <random>
 #include <vector>
@@ -126,17 +127,30 @@ std::string rewrite(const char* text, std::vector<std::string>& names) {
 
 }  // namespace
 
-// libpq pipeline mode for writes whose answers can wait (exec_later): they are sent at
-// once and read back, in order, with the next statement that needs an answer (or the
-// COMMIT), so a checkout's writes cost one round trip, not one each.
+// Where a queued query's answer goes (PgStatement, below).
+struct AnswerSink {
+    virtual ~AnswerSink() = default;
+    // The next of its queued answers, in the order sent; `round` is the pipeline's.
+    virtual void deliver(PGresult* result, uint64_t round) = 0;
+    // A failed round trip: every queued answer is gone.
+    virtual void drop_queued() = 0;
+};
+
+// libpq pipeline mode for statements whose answers can wait (exec_later, query_later,
+// execute_later): they are sent at once and read back, in order, with the next
+// statement that needs an answer (or the COMMIT), so a checkout's reads cost one round
+// trip and its writes one more, not one each.
 struct Pipeline {
     struct Pending {
-        int expected_changes;  // -1: any
-        bool keep;             // the answer the caller waits for
+        int expected_changes;       // -1: any
+        bool keep;                  // the answer the caller waits for
         std::string what;
+        AnswerSink* sink = nullptr;      // a queued query's rows go there
+        bool contended_if_busy = false;  // a NOWAIT row lock: a taken row is Contended
     };
     PGconn* conn = nullptr;
     bool active = false;
+    uint64_t round = 0;  // round trips so far: an answer from an earlier one is stale
     std::vector<Pending> pending;
 
     void enter() {
@@ -144,13 +158,15 @@ struct Pipeline {
         if (!pq->PQenterPipelineMode(conn)) throw failure_of(conn, nullptr);
         active = true;
     }
-    void expect(int expected_changes, bool keep, std::string what) {
-        pending.push_back({expected_changes, keep, std::move(what)});
+    void expect(int expected_changes, bool keep, std::string what, AnswerSink* sink = nullptr,
+                bool contended_if_busy = false) {
+        pending.push_back({expected_changes, keep, std::move(what), sink, contended_if_busy});
     }
     // Sends a sync and reads every answer; returns the one marked `keep` (the caller
     // owns it). The first failure is thrown after all answers are read.
     PGresult* flush() {
         if (!active) return nullptr;
+        ++round;
         std::optional<sql::Failure> first;
         PGresult* kept = nullptr;
         bool lost = !pq->PQpipelineSync(conn);
@@ -170,8 +186,13 @@ struct Pipeline {
                 // skipped after an earlier failure, which is already recorded
             } else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
                 first = failure_of(conn, r);
+                if (p.contended_if_busy && first->kind == sql::FailureKind::Busy)
+                    first = sql::Failure(sql::FailureKind::Contended, first->what());
             } else if (p.keep) {
                 kept = r;
+                r = nullptr;
+            } else if (p.sink) {
+                p.sink->deliver(r, round);
                 r = nullptr;
             } else if (p.expected_changes >= 0 && std::atoi(pq->PQcmdTuples(r)) != p.expected_changes) {
                 first = sql::Failure(sql::FailureKind::Other, "a guarded write changed " +
@@ -189,10 +210,13 @@ struct Pipeline {
             }
             pq->PQclear(sync);
         }
-        pending.clear();
+        std::vector<Pending> done;
+        done.swap(pending);
         pq->PQexitPipelineMode(conn);
         active = false;
         if (first) {
+            for (const Pending& p : done)
+                if (p.sink) p.sink->drop_queued();
             pq->PQclear(kept);
             throw *first;
         }
@@ -202,15 +226,27 @@ struct Pipeline {
 
 namespace {
 
-class PgStatement final : public sql::Statement {
+class PgStatement final : public sql::Statement, AnswerSink {
 public:
     PgStatement(PGconn* conn, Pipeline& pipeline, const char* text, std::string name)
         : conn_(conn), pipeline_(pipeline), name_(std::move(name)), text_(rewrite(text, names_)),
           values_(names_.size()), nulls_(names_.size(), true), types_(names_.size(), 0) {}
+    ~PgStatement() override { drop_queued(); }
 
     void exec_later(int expected_changes) override {
         send_in_pipeline();
         pipeline_.expect(expected_changes, false, text_);
+    }
+    // exec_later for a row lock: any number of rows; with NOWAIT a taken row is Contended.
+    void lock_later(bool nowait) {
+        send_in_pipeline();
+        pipeline_.expect(-1, false, text_, nullptr, nowait);
+    }
+    void query_later() override {
+        drop_stale();
+        send_in_pipeline();
+        queued_.push_back({values_, nulls_, nullptr, 0, false});
+        pipeline_.expect(-1, false, text_, this);
     }
 
     void bind(const char* name, int64_t value) override { set(name, std::to_string(value), kInt8Oid); }
@@ -218,7 +254,11 @@ public:
     void bind(const char* name) override { nulls_[index_of(name)] = true; }
 
     bool executeStep() override {
-        if (!result_.r) run();
+        if (!result_.r) {
+            drop_stale();
+            if (queued_.empty()) run();
+            else take_queued();
+        }
         return ++row_ < pq->PQntuples(result_.r);
     }
     int exec() override {
@@ -242,7 +282,56 @@ public:
     std::string column_text(int index) override { return value(index); }
     bool column_null(int index) override { return pq->PQgetisnull(result_.r, row_, index) == 1; }
 
+    void deliver(PGresult* result, uint64_t round) override {
+        for (Queued& q : queued_)
+            if (!q.delivered) {
+                q.result = result;
+                q.round = round;
+                q.delivered = true;
+                return;
+            }
+        pq->PQclear(result);  // not waited for (cannot happen: one answer per query sent)
+    }
+    void drop_queued() override {
+        for (Queued& q : queued_) pq->PQclear(q.result);
+        queued_.clear();
+    }
+
 private:
+    // A query sent ahead, with the values it was sent with, and its answer once read.
+    struct Queued {
+        std::vector<std::string> values;
+        std::vector<bool> nulls;
+        PGresult* result;
+        uint64_t round;
+        bool delivered;
+    };
+
+    // Answers read in an earlier round trip than the last were never asked for.
+    void drop_stale() {
+        while (!queued_.empty() && queued_.front().delivered && queued_.front().round != pipeline_.round) {
+            pq->PQclear(queued_.front().result);
+            queued_.pop_front();
+        }
+    }
+    // The oldest queued answer, read with the next round trip if not yet here. Its
+    // values must be the ones bound now: anything else is the store code reading its
+    // queued queries out of order, which must not pass silently.
+    void take_queued() {
+        Queued& q = queued_.front();
+        bool same = q.nulls == nulls_;
+        for (size_t i = 0; same && i < values_.size(); ++i) same = nulls_[i] || q.values[i] == values_[i];
+        if (!same) {
+            drop_queued();
+            throw sql::Failure(sql::FailureKind::Other, "a query sent ahead was read with other values: " + text_);
+        }
+        if (!q.delivered) pq->PQclear(pipeline_.flush());  // delivers it, or throws
+        if (queued_.empty() || !queued_.front().delivered)
+            throw sql::Failure(sql::FailureKind::Other, "a query sent ahead got no answer: " + text_);
+        result_.reset(queued_.front().result);
+        queued_.pop_front();
+        row_ = -1;
+    }
     size_t index_of(const char* name) const {
         for (size_t i = 0; i < names_.size(); ++i)
             if (names_[i] == name) return i;
@@ -324,7 +413,17 @@ private:
     int runs_ = 0;
     ResultPtr result_;
     int row_ = -1;
+    std::deque<Queued> queued_;
 };
+
+// Runs a command without parameters now: with whatever waits in the pipeline, in one
+// round trip, or alone (then several statements are allowed). The caller owns the answer.
+PGresult* run_command(PGconn* conn, Pipeline& pipeline, const char* text) {
+    if (!pipeline.active) return pq->PQexec(conn, text);
+    if (!pq->PQsendQueryParams(conn, text, 0, nullptr, nullptr, nullptr, nullptr, 0)) throw failure_of(conn, nullptr);
+    pipeline.expect(-1, true, text);
+    return pipeline.flush();
+}
 
 // Runs SQL without parameters (several statements allowed); throws on failure.
 void exec_simple(PGconn* conn, const std::string& text) {
@@ -411,6 +510,11 @@ PgConnection::PgConnection(PGconn* conn, int busy_timeout_ms)
 PgConnection::~PgConnection() {
     lock_.reset();
     lock_nowait_.reset();
+    try {
+        pq->PQclear(pipeline_->flush());  // a BEGIN nothing followed, say
+    } catch (const sql::Failure&) {
+        // the server or the connection is gone; PQfinish below ends it either way
+    }
     if (!owned_schema_.empty() && pq->PQstatus(conn_) == CONNECTION_OK) {
         pq->PQclear(pq->PQexec(conn_, "ROLLBACK"));
         const std::string drop = "DROP SCHEMA IF EXISTS \"" + owned_schema_ + "\" CASCADE";
@@ -424,16 +528,23 @@ std::unique_ptr<sql::Statement> PgConnection::prepare(const char* text) {
 }
 
 void PgConnection::execute(const char* text) {
-    pq->PQclear(pipeline_->flush());
-    exec_simple(conn_, text);
+    ResultPtr r(run_command(conn_, *pipeline_, text));
+    check(conn_, r.r);
+}
+
+void PgConnection::execute_later(const char* text) {
+    pipeline_->enter();
+    if (!pq->PQsendQueryParams(conn_, text, 0, nullptr, nullptr, nullptr, nullptr, 0)) throw failure_of(conn_, nullptr);
+    pipeline_->expect(-1, false, text);
 }
 
 void PgConnection::begin(sql::TransactionKind kind) {
     // Writers: READ COMMITTED with row locks taken before the reads they depend on
     // (lock_rows), so each read after the lock sees the latest committed row. Readers:
     // one snapshot for all their statements, read-only (a hot standby serves them).
-    execute(kind == sql::TransactionKind::Write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // Either goes with the first statement that needs an answer.
+    execute_later(kind == sql::TransactionKind::Write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                                      : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 bool PgConnection::in_transaction() {
@@ -444,16 +555,7 @@ bool PgConnection::in_transaction() {
 void PgConnection::commit() {
     // PostgreSQL ends a transaction that an error spoiled with a rollback, even when
     // asked to COMMIT, and reports success: only the "COMMIT" tag means it was kept.
-    ResultPtr r;
-    if (pipeline_->active) {
-        // The writes still in the pipeline and the COMMIT: one round trip.
-        if (!pq->PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0))
-            throw failure_of(conn_, nullptr);
-        pipeline_->expect(-1, true, "COMMIT");
-        r.reset(pipeline_->flush());
-    } else {
-        r.reset(pq->PQexec(conn_, "COMMIT"));
-    }
+    ResultPtr r(run_command(conn_, *pipeline_, "COMMIT"));
     check(conn_, r.r);
     if (std::strcmp(pq->PQcmdStatus(r.r), "COMMIT") != 0)
         throw sql::Failure(sql::FailureKind::Other, "the transaction was rolled back by an earlier error: nothing in it was kept");
@@ -477,14 +579,8 @@ void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector
     std::string array = "{";
     for (size_t i = 0; i < product_ids.size(); ++i) array += (i ? "," : "") + std::to_string(product_ids[i]);
     statement->bind(":products", array + "}");
-    try {
-        statement->executeStep();
-    } catch (const sql::Failure& f) {
-        statement->reset();
-        if (nowait && f.kind == sql::FailureKind::Busy) throw sql::Failure(sql::FailureKind::Contended, f.what());
-        throw;
-    }
-    statement->reset();
+    // Sent with the reads that follow it; a row it cannot take fails the first of them.
+    static_cast<PgStatement&>(*statement).lock_later(nowait);
 }
 
 void PgConnection::after_explicit_ids() {

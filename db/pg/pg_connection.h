@@ -30,6 +30,7 @@ public:
 
     std::unique_ptr<sql::Statement> prepare(const char* sql) override;
     void execute(const char* sql) override;
+    void execute_later(const char* sql) override;
     void begin(sql::TransactionKind kind) override;
     bool in_transaction() override;
     void commit() override;

@@ -26,6 +26,9 @@ public:
     virtual std::unique_ptr<Statement> prepare(const char* sql) = 0;
     // Runs SQL without parameters (transaction control, savepoints).
     virtual void execute(const char* sql) = 0;
+    // The same for a command whose answer can wait (a SAVEPOINT, say): a server backend
+    // sends it with the next statement that needs an answer; a failure surfaces there.
+    virtual void execute_later(const char* sql) { execute(sql); }
     virtual void begin(TransactionKind kind) = 0;
     // True inside a transaction (including one an error has spoiled).
     virtual bool in_transaction() = 0;
@@ -39,7 +42,9 @@ public:
     // Every writer of a member's points and coupons, or of a product's stock, price
     // and status, takes these first. With `nowait`, a row another transaction holds is
     // Failure Contended at once: a group that already holds rows never waits, so two
-    // groups can never wait on each other in a circle.
+    // groups can never wait on each other in a circle. A server backend may send the
+    // lock with the reads after it (see Statement::query_later): a lock it could not
+    // take then fails the first of them.
     virtual void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids,
                            bool nowait = false) = 0;
 

@@ -46,6 +46,14 @@ public:
     // the next statement that needs an answer, or the commit. A server backend sends
     // such writes together with that statement: one round trip for all of them.
     virtual void exec_later(int expected_changes) = 0;
+    // Sends a query whose rows are read later: a server backend sends it at once with
+    // the other statements waiting, and answers all of them in one round trip when the
+    // first that needs an answer runs. Its rows are then read as usual, by binding the
+    // same values again and calling executeStep, in the order the queries were sent;
+    // the same statement may be sent several times. An answer not read before the
+    // next round trip is dropped. A backend that runs in process does nothing here
+    // and runs the query at executeStep.
+    virtual void query_later() {}
     // Ends the current run (rows not read are dropped); bindings stay.
     virtual void reset() = 0;
     // Sets every parameter to NULL.
