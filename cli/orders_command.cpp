@@ -47,12 +47,9 @@ int run_list(const Settings& s, const ListOptions& o) {
         *slot = *t;
     }
     if (!o.status.empty()) {
-        std::string status = o.status;
-        for (char& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (status != "PAID" && status != "PARTIALLY_RETURNED" && status != "RETURNED" && status != "CANCELLED")
-            return report_error(s, Error::InvalidInput("--status must be PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED, got " +
-                                                       quote_user_text(o.status)));
-        filter.status = status;
+        auto status = parse_choice_argument(o.status, "--status", {"PAID", "PARTIALLY_RETURNED", "RETURNED", "CANCELLED"});
+        if (!status) return report_error(s, status.error());
+        filter.status = *status;
     }
     if (!o.key.empty()) filter.idempotency_key = o.key;
     if (!o.before.empty()) {

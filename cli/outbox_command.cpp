@@ -33,19 +33,43 @@ void print_rows(const std::vector<db::OutboxRow>& rows) {
     std::cout << render_table({"Id", "Order", "Event", "Status", "Attempts", "Next attempt", "Sent", "Last error"}, table, "rrllrlll");
 }
 
-int run_list(const Settings& s, const std::string& status) {
-    if (!status.empty() && status != "PENDING" && status != "SENT" && status != "DEAD")
-        return report_error(s, Error::InvalidInput("--status must be PENDING, SENT or DEAD, got '" + status + "'"));
+struct ListOptions {
+    std::string status, after, limit = "100";
+};
+
+int run_list(const Settings& s, const ListOptions& o) {
+    db::OutboxFilter filter;
+    if (!o.status.empty()) {
+        auto status = parse_choice_argument(o.status, "--status", {"PENDING", "SENT", "DEAD"});
+        if (!status) return report_error(s, status.error());
+        filter.status = *status;
+    }
+    if (!o.after.empty()) {
+        auto after = parse_int_argument(o.after, "--after", 0, std::numeric_limits<int64_t>::max());
+        if (!after) return report_error(s, after.error());
+        filter.after_id = *after;
+    }
+    auto limit = parse_int_argument(o.limit, "--limit", 1, 1'000'000);
+    if (!limit) return report_error(s, limit.error());
+    filter.limit = *limit + 1;  // one more than shown: tells whether the list goes on
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
-    auto rows = (*store)->list_outbox(status.empty() ? std::nullopt : std::optional<std::string>(status));
+    auto rows = (*store)->list_outbox(filter);
     if (!rows) return report_error(s, rows.error());
+    // The next page: --after the last id shown (null when this page is the last).
+    std::optional<int64_t> next_after;
+    if (static_cast<int64_t>(rows->size()) > *limit) {
+        rows->pop_back();
+        next_after = rows->back().id;
+    }
     if (s.json) {
         Json list = Json::array();
         for (const auto& r : *rows) list.push_back(row_json(r));
-        print_json({{"outbox", list}});
+        print_json({{"outbox", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
     } else {
         print_rows(*rows);
+        if (next_after)
+            std::cout << "(the first " << *limit << " shown; the next page: --after " << *next_after << ")\n";
     }
     return 0;
 }
@@ -102,11 +126,14 @@ void add_outbox_command(CommandSetup setup) {
     outbox->footer("Example:\n  SHOPCTL_PLATFORM_URL=http://127.0.0.1:8080/orders shopctl outbox flush");
     RunFunction& selected = setup.selected;
 
-    auto* list = outbox->add_subcommand("list", "List outbox rows");
-    auto status = std::make_shared<std::string>();
-    list->add_option("--status", *status, "PENDING, SENT or DEAD");
-    list->footer("Example:\n  shopctl outbox list --status PENDING --json");
-    list->callback([status, &selected] { selected = [status](const Settings& s) { return run_list(s, *status); }; });
+    auto* list = outbox->add_subcommand("list", "List outbox rows, oldest first");
+    auto lo = std::make_shared<ListOptions>();
+    list->add_option("--status", lo->status, "PENDING, SENT or DEAD (any case)");
+    list->add_option("--after", lo->after, "only rows with a larger id: the next page");
+    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
+    list->footer("Example:\n  shopctl outbox list --status pending --json\n"
+                 "  shopctl outbox list --json | jq .next_after   # then: --after N");
+    list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
 
     auto* flush = outbox->add_subcommand("flush", "Send every due PENDING row, oldest first; exit 69 if any failed");
     auto all = std::make_shared<bool>(false);

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <cstdio>
@@ -29,6 +31,17 @@ Result<int64_t> parse_int_argument(const std::string& text, const std::string& w
         return Error::InvalidInput(what + " must be an integer from " + std::to_string(min) + " to " +
                                    std::to_string(max) + ", got '" + text + "'");
     return value;
+}
+
+Result<std::string> parse_choice_argument(const std::string& text, const std::string& what,
+                                          const std::vector<std::string>& choices) {
+    std::string upper = text;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (std::find(choices.begin(), choices.end(), upper) != choices.end()) return upper;
+    std::string names;
+    for (size_t i = 0; i < choices.size(); ++i)
+        names += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+    return Error::InvalidInput(what + " must be " + names + ", got " + quote_user_text(text));
 }
 
 bool use_colour() {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/json_reader.h"
@@ -23,6 +24,11 @@ void warn(const std::string& message);
 // Parses a command-line integer argument (an id or an amount): INVALID_INPUT naming
 // `what` when it is not an integer in [min, max].
 Result<int64_t> parse_int_argument(const std::string& text, const std::string& what, int64_t min, int64_t max);
+
+// Parses a status-like argument in any case: the one of `choices` (upper case) it
+// names, or INVALID_INPUT listing them.
+Result<std::string> parse_choice_argument(const std::string& text, const std::string& what,
+                                          const std::vector<std::string>& choices);
 
 // Colour only when stdout is a terminal and NO_COLOR is unset.
 bool use_colour();

@@ -41,7 +41,7 @@ public:
     Result<std::vector<ProductRow>> list_products() override;
     Result<ProductRow> set_product(int64_t product_id, const ProductChange& change) override;
     Result<ProductRow> add_stock(int64_t product_id, int64_t delta) override;
-    Result<std::vector<OutboxRow>> list_outbox(const std::optional<std::string>& status) override;
+    Result<std::vector<OutboxRow>> list_outbox(const OutboxFilter& filter) override;
     Result<std::vector<OutboxRow>> claim_outbox(UnixSeconds now, bool ignore_schedule, int64_t after_id, int64_t limit,
                                                 const OutboxLease& lease, UnixSeconds real_now) override;
     Result<std::vector<OutboxRow>> claim_outbox_rows(const std::vector<int64_t>& ids, const OutboxLease& lease,

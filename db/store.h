@@ -52,6 +52,12 @@ struct ReturnResult {
 };
 using CancelResult = ReturnResult;
 
+struct OutboxFilter {
+    std::optional<std::string> status;  // PENDING, SENT or DEAD
+    int64_t after_id = 0;               // id > after_id: the next page
+    int64_t limit = 100;
+};
+
 struct OrderFilter {
     std::optional<int64_t> member_id;
     std::optional<std::string> since;  // created_at >= since
@@ -186,7 +192,8 @@ public:
     virtual Result<ProductRow> add_stock(int64_t product_id, int64_t delta) = 0;
 
     // The outbox (SPEC.md section 7).
-    virtual Result<std::vector<OutboxRow>> list_outbox(const std::optional<std::string>& status) = 0;
+    // Oldest first: rows with id > after_id (the next page), at most `limit`.
+    virtual Result<std::vector<OutboxRow>> list_outbox(const OutboxFilter& filter) = 0;
     // Claims for `lease` up to `limit` PENDING rows with id > after_id, due at `now`
     // (all PENDING rows with `ignore_schedule`), oldest first, that no live lease holds
     // at `real_now`.

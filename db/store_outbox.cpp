@@ -33,13 +33,16 @@ OutboxRow SqlStore::read_outbox_row(sql::Statement& s) {
                      s.getColumn(9).getString(), s.getColumn(10).getInt64()};
 }
 
-Result<std::vector<OutboxRow>> SqlStore::list_outbox(const std::optional<std::string>& status) {
+Result<std::vector<OutboxRow>> SqlStore::list_outbox(const OutboxFilter& filter) {
     return run<std::vector<OutboxRow>>([&]() -> Result<std::vector<OutboxRow>> {
         ReadScope scope(*this);
         auto& s = prepared(
             "SELECT id, order_id, event, payload, status, attempts, last_error, next_attempt_at, sent_at, created_at, event_no "
-            "FROM platform_outbox WHERE (CAST(:status AS TEXT) IS NULL OR status = :status) ORDER BY id");
-        bind_optional(s, ":status", status);
+            "FROM platform_outbox WHERE (CAST(:status AS TEXT) IS NULL OR status = :status) AND id > :after "
+            "ORDER BY id LIMIT :limit");
+        bind_optional(s, ":status", filter.status);
+        s.bind(":after", filter.after_id);
+        s.bind(":limit", filter.limit);
         std::vector<OutboxRow> out;
         while (s.executeStep()) out.push_back(read_outbox_row(s));
         return out;

@@ -6,13 +6,13 @@ _shopctl() {
     local commands="init load checkout quote batch replay orders points coupons products stock outbox verify"
     case $prev in
         --db|--junit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--price|--name|--filter) return ;;
+        --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--after|--price|--name|--filter) return ;;
     esac
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             # options that take a value: skip the value, it is not a command word
-            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--status|--key|--before|--price|--name|--filter) ((i++)) ;;
+            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--status|--key|--before|--after|--price|--name|--filter) ((i++)) ;;
             -*) ;;
             *) if [ -z "$cmd" ]; then cmd=${words[i]}; elif [ -z "$sub" ]; then sub=${words[i]}; fi ;;
         esac
@@ -34,7 +34,7 @@ _shopctl() {
             orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit"
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;
             products) [ "$sub" = set ] && extra="--price --status --name" ;;
-            outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = list ] && extra="--status" ;;
+            outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = list ] && extra="--status --after --limit" ;;
             coupons) [ "$sub" = list ] && extra="--member" ;;
         esac
         COMPREPLY=($(compgen -W "$globals $extra" -- "$cur"))

@@ -176,8 +176,24 @@ TEST_CASE("orders list filters, outbox list, and their bad arguments") {
     const json outbox = run_json(shop, {"outbox", "list"});
     REQUIRE(outbox["outbox"].size() == 4);
     CHECK(outbox["outbox"][3]["event"] == "order.cancelled");
+    CHECK(outbox["next_after"].is_null());
     CHECK(run_json(shop, {"outbox", "list", "--status", "SENT"})["outbox"].empty());
+    CHECK(run_json(shop, {"outbox", "list", "--status", "pending"})["outbox"].size() == 4);
     CHECK(shop.run({"outbox", "list", "--status", "LOST"}).exit_code == 65);
+    // Pages, oldest first: --limit, then --after the last id shown.
+    const json first = run_json(shop, {"outbox", "list", "--limit", "3"});
+    REQUIRE(first["outbox"].size() == 3);
+    CHECK(first["outbox"][2]["id"] == outbox["outbox"][2]["id"]);
+    CHECK(first["next_after"] == outbox["outbox"][2]["id"]);
+    const json rest = run_json(shop, {"outbox", "list", "--limit", "3", "--after", first["next_after"].dump()});
+    REQUIRE(rest["outbox"].size() == 1);
+    CHECK(rest["outbox"][0]["id"] == outbox["outbox"][3]["id"]);
+    CHECK(rest["next_after"].is_null());
+    const auto paged_outbox = shop.run({"outbox", "list", "--limit", "3"});
+    CHECK(paged_outbox.out.find("(the first 3 shown; the next page: --after " + first["next_after"].dump() + ")") !=
+          std::string::npos);
+    CHECK(shop.run({"outbox", "list", "--limit", "0"}).exit_code == 65);
+    CHECK(shop.run({"outbox", "list", "--after", "-1"}).exit_code == 65);
     CHECK(shop.run({"outbox", "flush"}).exit_code == 69);  // no platform URL configured
 
     CHECK(shop.run({"points", "show", "404"}).exit_code == 10);

@@ -577,7 +577,10 @@ void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector
     statement->clearBindings();
     if (member_id) statement->bind(":member", *member_id);
     std::string array = "{";
-    for (size_t i = 0; i < product_ids.size(); ++i) array += (i ? "," : "") + std::to_string(product_ids[i]);
+    for (size_t i = 0; i < product_ids.size(); ++i) {
+        if (i) array += ',';
+        array += std::to_string(product_ids[i]);
+    }
     statement->bind(":products", array + "}");
     // Sent with the reads that follow it; a row it cannot take fails the first of them.
     static_cast<PgStatement&>(*statement).lock_later(nowait);
