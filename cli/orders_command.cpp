@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/list_page.h"
 #include "cli/output.h"
 #include "cli/receipt_text.h"
 #include "core/cart.h"
@@ -52,23 +53,16 @@ int run_list(const Settings& s, const ListOptions& o) {
         filter.status = *status;
     }
     if (!o.key.empty()) filter.idempotency_key = o.key;
-    if (!o.before.empty()) {
-        auto before = parse_int_argument(o.before, "--before", 1, kMaxId);
-        if (!before) return report_error(s, before.error());
-        filter.before_id = *before;
-    }
-    auto limit = parse_int_argument(o.limit, "--limit", 1, 1'000'000);
-    if (!limit) return report_error(s, limit.error());
-    filter.limit = *limit + 1;  // one more than shown: tells whether the list goes on
+    auto page = parse_page(o.before, "--before", o.limit);
+    if (!page) return report_error(s, page.error());
+    filter.before_id = page->from_id;
+    filter.limit = page->limit + 1;
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
     auto orders = (*store)->list_orders(filter);
     if (!orders) return report_error(s, orders.error());
-    const bool more = static_cast<int64_t>(orders->size()) > *limit;
-    if (more) orders->pop_back();
-    // The next page: --before the last id shown (null when this page is the last).
-    std::optional<int64_t> next_before;
-    if (more) next_before = orders->back().id;
+    // Newest first: the next page is --before the last id shown.
+    const auto next_before = trim_to_page(*orders, page->limit, [](const db::OrderSummary& o) { return o.id; });
     if (s.json) {
         Json list = Json::array();
         for (const auto& x : *orders)
@@ -82,8 +76,7 @@ int run_list(const Settings& s, const ListOptions& o) {
         rows.push_back({std::to_string(x.id), std::to_string(x.member_id), x.status, std::to_string(x.items),
                         format_won(x.total), x.created_at});
     std::cout << render_table({"Order", "Member", "Status", "Items", "Total", "Created"}, rows, "rrlrrl");
-    if (next_before)
-        std::cout << "(the first " << *limit << " shown; the next page: --before " << *next_before << ")\n";
+    print_next_page_note(page->limit, "--before", next_before);
     return 0;
 }
 

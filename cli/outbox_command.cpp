@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/list_page.h"
 #include "cli/output.h"
 #include "cli/receipt_text.h"
 #include "service/outbox_delivery.h"
@@ -44,32 +45,22 @@ int run_list(const Settings& s, const ListOptions& o) {
         if (!status) return report_error(s, status.error());
         filter.status = *status;
     }
-    if (!o.after.empty()) {
-        auto after = parse_int_argument(o.after, "--after", 0, std::numeric_limits<int64_t>::max());
-        if (!after) return report_error(s, after.error());
-        filter.after_id = *after;
-    }
-    auto limit = parse_int_argument(o.limit, "--limit", 1, 1'000'000);
-    if (!limit) return report_error(s, limit.error());
-    filter.limit = *limit + 1;  // one more than shown: tells whether the list goes on
+    auto page = parse_page(o.after, "--after", o.limit);
+    if (!page) return report_error(s, page.error());
+    filter.after_id = page->from_id.value_or(0);
+    filter.limit = page->limit + 1;
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
     auto rows = (*store)->list_outbox(filter);
     if (!rows) return report_error(s, rows.error());
-    // The next page: --after the last id shown (null when this page is the last).
-    std::optional<int64_t> next_after;
-    if (static_cast<int64_t>(rows->size()) > *limit) {
-        rows->pop_back();
-        next_after = rows->back().id;
-    }
+    const auto next_after = trim_to_page(*rows, page->limit, [](const db::OutboxRow& r) { return r.id; });
     if (s.json) {
         Json list = Json::array();
         for (const auto& r : *rows) list.push_back(row_json(r));
         print_json({{"outbox", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
     } else {
         print_rows(*rows);
-        if (next_after)
-            std::cout << "(the first " << *limit << " shown; the next page: --after " << *next_after << ")\n";
+        print_next_page_note(page->limit, "--after", next_after);
     }
     return 0;
 }

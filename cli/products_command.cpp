@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/list_page.h"
 #include "cli/output.h"
 #include "cli/receipt_text.h"
 
@@ -31,10 +32,9 @@ int run_set(const Settings& s, const SetOptions& o) {
         change.price = *price;
     }
     if (!o.status.empty()) {
-        if (o.status != "ON_SALE" && o.status != "SALE_ENDED")
-            return report_error(s, Error::InvalidInput("--status must be ON_SALE or SALE_ENDED, got " +
-                                                       quote_user_text(o.status)));
-        change.on_sale = o.status == "ON_SALE";
+        auto status = parse_choice_argument(o.status, "--status", {"ON_SALE", "SALE_ENDED"});
+        if (!status) return report_error(s, status.error());
+        change.on_sale = *status == "ON_SALE";
     }
     if (o.name_given) {
         if (o.name.empty() || utf8_length(o.name) > 200)
@@ -53,43 +53,64 @@ int run_set(const Settings& s, const SetOptions& o) {
     return 0;
 }
 
+struct ListOptions {
+    std::string status, after, limit = "100";
+};
+
+int run_list(const Settings& s, const ListOptions& o) {
+    db::ProductFilter filter;
+    if (!o.status.empty()) {
+        auto status = parse_choice_argument(o.status, "--status", {"ON_SALE", "SALE_ENDED"});
+        if (!status) return report_error(s, status.error());
+        filter.status = *status;
+    }
+    auto page = parse_page(o.after, "--after", o.limit);
+    if (!page) return report_error(s, page.error());
+    filter.after_id = page->from_id.value_or(0);
+    filter.limit = page->limit + 1;
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto rows = (*store)->list_products(filter);
+    if (!rows) return report_error(s, rows.error());
+    const auto next_after = trim_to_page(*rows, page->limit, [](const db::ProductRow& p) { return p.id; });
+    if (s.json) {
+        Json list = Json::array();
+        for (const auto& p : *rows) list.push_back(product_json(p));
+        print_json({{"products", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
+        return 0;
+    }
+    std::vector<std::vector<std::string>> table;
+    for (const auto& p : *rows)
+        table.push_back({std::to_string(p.id), p.name, format_won(p.price), format_won(p.stock), p.status});
+    std::cout << render_table({"Id", "Name", "Price", "Stock", "Status"}, table, "rlrrl");
+    print_next_page_note(page->limit, "--after", next_after);
+    return 0;
+}
+
 }  // namespace
 
 void add_products_command(CommandSetup setup) {
     auto* products = setup.app.add_subcommand("products", "List products and change them live");
     products->require_subcommand(1);
     products->group("Store");
-    auto* list = products->add_subcommand("list", "List products with price, stock and status");
-    list->footer("Example:\n  shopctl products list --json | jq '.products[] | select(.stock == 0)'");
+    auto* list = products->add_subcommand("list", "List products with price, stock and status, by id");
+    auto lo = std::make_shared<ListOptions>();
+    list->add_option("--status", lo->status, "ON_SALE or SALE_ENDED (any case)");
+    list->add_option("--after", lo->after, "only products with a larger id: the next page");
+    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
+    list->footer("Example:\n  shopctl products list --status sale_ended\n"
+                 "  shopctl products list --json --limit 1000000 | jq '.products[] | select(.stock == 0)'");
     products->footer("Example:\n  shopctl products list\n  shopctl products set 10 --price 13000");
     auto* set = products->add_subcommand("set", "Change a product's price, sale status or name, live");
     auto so = std::make_shared<SetOptions>();
     set->add_option("PRODUCT_ID", so->id, "the product id")->required();
     set->add_option("--price", so->price, "the new price in won");
-    set->add_option("--status", so->status, "ON_SALE or SALE_ENDED");
+    set->add_option("--status", so->status, "ON_SALE or SALE_ENDED (any case)");
     set->add_option("--name", so->name, "the new name")->each([so](const std::string&) { so->name_given = true; });
     set->footer("Example:\n  shopctl products set 10 --price 13000 --status ON_SALE");
     RunFunction& selected = setup.selected;
     set->callback([so, &selected] { selected = [so](const Settings& s) { return run_set(s, *so); }; });
-    list->callback([&selected] {
-        selected = [](const Settings& s) {
-            auto store = service::open_store(s);
-            if (!store) return report_error(s, store.error());
-            auto rows = (*store)->list_products();
-            if (!rows) return report_error(s, rows.error());
-            if (s.json) {
-                Json list = Json::array();
-                for (const auto& p : *rows) list.push_back(product_json(p));
-                print_json({{"products", list}});
-                return 0;
-            }
-            std::vector<std::vector<std::string>> table;
-            for (const auto& p : *rows)
-                table.push_back({std::to_string(p.id), p.name, format_won(p.price), format_won(p.stock), p.status});
-            std::cout << render_table({"Id", "Name", "Price", "Stock", "Status"}, table, "rlrrl");
-            return 0;
-        };
-    });
+    list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
 }
 
 }  // namespace shopctl::cli

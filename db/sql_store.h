@@ -38,7 +38,7 @@ public:
     Result<MemberPoints> member_points(int64_t member_id) override;
     Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) override;
     Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) override;
-    Result<std::vector<ProductRow>> list_products() override;
+    Result<std::vector<ProductRow>> list_products(const ProductFilter& filter) override;
     Result<ProductRow> set_product(int64_t product_id, const ProductChange& change) override;
     Result<ProductRow> add_stock(int64_t product_id, int64_t delta) override;
     Result<std::vector<OutboxRow>> list_outbox(const OutboxFilter& filter) override;

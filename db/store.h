@@ -52,6 +52,12 @@ struct ReturnResult {
 };
 using CancelResult = ReturnResult;
 
+struct ProductFilter {
+    std::optional<std::string> status;  // ON_SALE or SALE_ENDED
+    int64_t after_id = 0;               // id > after_id: the next page
+    int64_t limit = 100;
+};
+
 struct OutboxFilter {
     std::optional<std::string> status;  // PENDING, SENT or DEAD
     int64_t after_id = 0;               // id > after_id: the next page
@@ -184,7 +190,8 @@ public:
     virtual Result<MemberPoints> member_points(int64_t member_id) = 0;
     virtual Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) = 0;
     virtual Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) = 0;
-    virtual Result<std::vector<ProductRow>> list_products() = 0;
+    // By id: products with id > after_id (the next page), at most `limit`.
+    virtual Result<std::vector<ProductRow>> list_products(const ProductFilter& filter) = 0;
     // Live catalog changes (SPEC.md section 11), each one short transaction.
     // PRODUCT_NOT_FOUND for an unknown product.
     virtual Result<ProductRow> set_product(int64_t product_id, const ProductChange& change) = 0;

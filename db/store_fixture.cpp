@@ -209,11 +209,15 @@ Result<std::vector<MemberCoupon>> SqlStore::member_coupons(int64_t member_id) {
     "FROM product p LEFT JOIN price pr ON pr.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "   \
     "LEFT JOIN product_status s ON s.product_id = p.id "
 
-Result<std::vector<ProductRow>> SqlStore::list_products() {
+Result<std::vector<ProductRow>> SqlStore::list_products(const ProductFilter& filter) {
     return run<std::vector<ProductRow>>([&]() -> Result<std::vector<ProductRow>> {
         ReadScope scope(*this);
-        auto& s = prepared(
-            SHOPCTL_PRODUCT_ROWS "ORDER BY p.id");
+        auto& s = prepared(SHOPCTL_PRODUCT_ROWS
+                           "WHERE p.id > :after AND (CAST(:status AS TEXT) IS NULL OR "
+                           "COALESCE(s.status, 'SALE_ENDED') = :status) ORDER BY p.id LIMIT :limit");
+        s.bind(":after", filter.after_id);
+        bind_optional(s, ":status", filter.status);
+        s.bind(":limit", filter.limit);
         std::vector<ProductRow> out;
         while (s.executeStep())
             out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),

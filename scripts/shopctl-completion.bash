@@ -33,7 +33,7 @@ _shopctl() {
             replay) extra="--junit --filter --fail-fast" ;;
             orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit"
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;
-            products) [ "$sub" = set ] && extra="--price --status --name" ;;
+            products) [ "$sub" = set ] && extra="--price --status --name"; [ "$sub" = list ] && extra="--status --after --limit" ;;
             outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = list ] && extra="--status --after --limit" ;;
             coupons) [ "$sub" = list ] && extra="--member" ;;
         esac

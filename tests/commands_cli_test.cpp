@@ -106,6 +106,30 @@ TEST_CASE("products list") {
     const json p = run_json(shop, {"products", "list"});
     REQUIRE(p["products"].size() == 4);
     CHECK(p["products"][2] == json{{"product_id", 12}, {"name", "Old Lamp"}, {"price", 30000}, {"stock", 2}, {"status", "SALE_ENDED"}});
+    CHECK(p["next_after"].is_null());
+
+    auto ids = [&](const std::vector<std::string>& args) {
+        std::vector<int> out;
+        const json page = run_json(shop, args);
+        for (const auto& row : page["products"]) out.push_back(row["product_id"]);
+        return out;
+    };
+    CHECK(ids({"products", "list", "--status", "sale_ended"}) == std::vector<int>{12});
+    CHECK(ids({"products", "list", "--status", "ON_SALE"}) == std::vector<int>{10, 11, 13});
+    // Pages by id: --limit, then --after the last id shown.
+    const json first = run_json(shop, {"products", "list", "--limit", "3"});
+    CHECK(first["products"].size() == 3);
+    CHECK(first["next_after"] == 12);
+    CHECK(ids({"products", "list", "--limit", "3", "--after", "12"}) == std::vector<int>{13});
+    CHECK(run_json(shop, {"products", "list", "--after", "12"})["next_after"].is_null());
+    CHECK(ids({"products", "list", "--status", "on_sale", "--limit", "1", "--after", "10"}) == std::vector<int>{11});
+    CHECK(shop.run({"products", "list", "--limit", "2"}).out.find("(the first 2 shown; the next page: --after 11)\n") !=
+          std::string::npos);
+    CHECK(shop.run({"products", "list", "--status", "GONE"}).exit_code == 65);
+    CHECK(shop.run({"products", "list", "--limit", "0"}).exit_code == 65);
+    CHECK(shop.run({"products", "list", "--after", "x"}).exit_code == 65);
+    // Statuses of products set in any case too.
+    CHECK(run_json(shop, {"products", "set", "12", "--status", "on_sale"})["status"] == "ON_SALE");
 }
 
 TEST_CASE("--help lists grouped commands, and every command's help ends with an example") {

@@ -1,0 +1,27 @@
+#include "cli/list_page.h"
+
+#include <iostream>
+#include <limits>
+
+#include "cli/output.h"
+
+namespace shopctl::cli {
+
+Result<PageRequest> parse_page(const std::string& from_text, const char* from_option, const std::string& limit_text) {
+    PageRequest page;
+    if (!from_text.empty()) {
+        auto from = parse_int_argument(from_text, from_option, 0, std::numeric_limits<int64_t>::max());
+        if (!from) return from.error();
+        page.from_id = *from;
+    }
+    auto limit = parse_int_argument(limit_text, "--limit", 1, 1'000'000);
+    if (!limit) return limit.error();
+    page.limit = *limit;
+    return page;
+}
+
+void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next) {
+    if (next) std::cout << "(the first " << limit << " shown; the next page: " << option << ' ' << *next << ")\n";
+}
+
+}  // namespace shopctl::cli
