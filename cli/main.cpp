@@ -1,8 +1,11 @@
 // shopctl: wires the commands, parses the command line, runs the one chosen, and
 // maps every failure to its exit code. Nothing else lives here.
+#include <algorithm>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/command.h"
@@ -14,43 +17,101 @@ namespace {
 using namespace shopctl;
 using namespace shopctl::cli;
 
-// "unknown command 'chekout'; did you mean 'checkout'?" for a misspelled command word.
+std::vector<const CLI::App*> subcommands_of(const CLI::App& app) {
+    return app.get_subcommands([](const CLI::App*) { return true; });
+}
+
+// The option of `app` with this long name ("--explain"), or null.
+const CLI::Option* find_long_option(const CLI::App& app, const std::string& name) {
+    for (const CLI::Option* option : app.get_options())
+        for (const std::string& long_name : option->get_lnames())
+            if ("--" + long_name == name) return option;
+    return nullptr;
+}
+
+// The known word nearest to `word`, for "did you mean" (empty when none is near).
+std::string nearest(const std::string& word, const std::vector<std::string>& known) {
+    return closest_word(word, std::vector<std::string_view>(known.begin(), known.end()));
+}
+
+// What the command line got wrong, in words a user can act on: "unknown command
+// 'chekout'; did you mean 'checkout'?", "unknown option '--explian'; did you mean
+// '--explain'?". Walks the words as CLI11 does: command words pick the level; a
+// level's own options and the global ones are known there.
 std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
     const CLI::App* level = &app;
+    std::string path = "shopctl";  // the command words so far
     for (int i = 1; i < argc; ++i) {
         const std::string word = argv[i];
-        if (word == "--db" || word == "--now" || word == "--busy-timeout" || word == "--platform-url" ||
-            word == "--platform-timeout") {
-            ++i;  // skip the option's value
+        if (word.rfind("--", 0) == 0 && word.size() > 2) {
+            const std::string name = word.substr(0, word.find('='));
+            const CLI::Option* option = find_long_option(*level, name);
+            if (!option) option = find_long_option(app, name);
+            if (!option) {
+                std::vector<std::string> known;
+                for (const CLI::App* where : {level, &app})
+                    for (const CLI::Option* o : where->get_options())
+                        for (const std::string& long_name : o->get_lnames()) known.push_back("--" + long_name);
+                const std::string best = nearest(name, known);
+                return "unknown option '" + name + "'" + (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                       " (see " + path + " --help)";
+            }
+            if (option->get_expected_min() > 0 && word.find('=') == std::string::npos) ++i;  // its value
             continue;
         }
         if (word.empty() || word[0] == '-') continue;
-        bool known = false;
-        for (const CLI::App* sub : level->get_subcommands([](const CLI::App*) { return true; }))
-            if (sub->get_name() == word) {
-                level = sub;
-                known = true;
-                break;
-            }
-        if (known) continue;
-        if (level->get_subcommands([](const CLI::App*) { return true; }).empty()) break;
-        std::string best;
-        size_t best_distance = 3;
-        for (const CLI::App* sub : level->get_subcommands([](const CLI::App*) { return true; })) {
-            const size_t d = edit_distance(word, sub->get_name());
-            if (d < best_distance) {
-                best_distance = d;
-                best = sub->get_name();
-            }
+        const auto subs = subcommands_of(*level);
+        const auto next = std::find_if(subs.begin(), subs.end(), [&](const CLI::App* sub) { return sub->get_name() == word; });
+        if (next != subs.end()) {
+            level = *next;
+            path += " " + word;
+            continue;
         }
+        if (subs.empty()) continue;  // a positional argument of the command
         if (dynamic_cast<const CLI::ExtrasError*>(&e) || dynamic_cast<const CLI::RequiredError*>(&e)) {
-            std::string m = "unknown command '" + word + "'";
-            if (!best.empty()) m += "; did you mean '" + best + "'?";
-            return m + " (see shopctl --help)";
+            std::vector<std::string> names;
+            for (const CLI::App* sub : subs) names.push_back(sub->get_name());
+            const std::string best = nearest(word, names);
+            return "unknown command '" + word + "'" + (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                   " (see shopctl --help)";
         }
         break;
     }
     return std::string(e.what()) + " (see shopctl --help)";
+}
+
+// `shopctl help orders list`: the same text as `shopctl orders list --help`.
+void add_help_command(CommandSetup setup) {
+    auto* help = setup.app.add_subcommand("help", "Show the help of a command: shopctl help orders list");
+    auto words = std::make_shared<std::vector<std::string>>();
+    help->add_option("COMMAND", *words, "a command, and its subcommand if it has them");
+    help->footer("Example:\n  shopctl help outbox flush");
+    const CLI::App* root = &setup.app;
+    RunFunction& selected = setup.selected;
+    help->callback([root, words, &selected] {
+        selected = [root, words](const Settings& s) {
+            const CLI::App* level = root;
+            std::string path = "shopctl";
+            for (const std::string& word : *words) {
+                const auto subs = subcommands_of(*level);
+                const auto next = std::find_if(subs.begin(), subs.end(),
+                                               [&](const CLI::App* sub) { return sub->get_name() == word; });
+                if (next == subs.end() || word == "help") {
+                    std::vector<std::string> names;
+                    for (const CLI::App* sub : subs) names.push_back(sub->get_name());
+                    const std::string best = nearest(word, names);
+                    return report_error(s, Error::Usage("help: unknown command '" + word + "'" +
+                                                        (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                                                        " (see shopctl --help)"));
+                }
+                level = *next;
+                path += " " + word;
+            }
+            // The formatter itself: App::help would show the selected command's (this one's).
+            std::cout << level->get_formatter()->make_help(level, path, CLI::AppFormatMode::Normal);
+            return 0;
+        };
+    });
 }
 
 bool wants_json(int argc, char** argv) {
@@ -99,6 +160,7 @@ int run(int argc, char** argv) {
     add_stock_command(setup);
     add_outbox_command(setup);
     add_verify_command(setup);
+    add_help_command(setup);
 
     try {
         app.parse(argc, argv);

@@ -3,7 +3,7 @@ _shopctl() {
     local cur prev words cword
     _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
     local globals="--db --now --json --busy-timeout --platform-url --platform-timeout --help --version"
-    local commands="init load checkout quote batch replay orders points coupons products stock outbox verify"
+    local commands="init load checkout quote batch replay orders points coupons products stock outbox verify help"
     case $prev in
         --db|--junit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--after|--price|--name|--filter) return ;;
@@ -49,6 +49,7 @@ _shopctl() {
         products) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list set" -- "$cur")) ;;
         stock) [ -z "$sub" ] && COMPREPLY=($(compgen -W "add" -- "$cur")) ;;
         load|checkout|quote|batch|replay) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        help) [ -z "$sub" ] && COMPREPLY=($(compgen -W "${commands% help}" -- "$cur")) ;;
     esac
 }
 complete -F _shopctl shopctl

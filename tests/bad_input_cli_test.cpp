@@ -146,6 +146,35 @@ TEST_CASE("bad arguments and command lines") {
     CHECK(json::parse(missing.out)["error"]["code"] == "USAGE");
     CHECK(shop.run({"checkout", cart, "--frobnicate"}).exit_code == 64);
     CHECK(shop.run({}).exit_code == 64);
+    // A misspelled option suggests the nearest of that command's and the global ones,
+    // and names the help to read; nothing is written.
+    const auto explain = shop.run({"checkout", cart, "--explian"});
+    CHECK(explain.exit_code == 64);
+    CHECK(explain.err.find("unknown option '--explian'; did you mean '--explain'? (see shopctl checkout --help)") !=
+          std::string::npos);
+    const auto limit = shop.run({"orders", "list", "--limt=3"});
+    CHECK(limit.exit_code == 64);
+    CHECK(limit.err.find("unknown option '--limt'; did you mean '--limit'? (see shopctl orders list --help)") !=
+          std::string::npos);
+    const auto db = run_shopctl({"--dbb", shop.db(), "orders", "list"});
+    CHECK(db.exit_code == 64);
+    CHECK(db.err.find("unknown option '--dbb'; did you mean '--db'?") != std::string::npos);
+    // A global option's value is not taken for a command word.
+    CHECK(run_shopctl({"--busy-timeout", "10", "ordrs", "list"}).err.find("did you mean 'orders'") != std::string::npos);
+    CHECK(shop.run({"checkout", cart, "--zzzzzz"}).err.find("did you mean") == std::string::npos);
+    CHECK(shop.dump() == before);
+}
+
+TEST_CASE("shopctl help COMMAND prints that command's --help; an unknown one is a usage error") {
+    CHECK(run_shopctl({"help", "orders", "list"}).out == run_shopctl({"orders", "list", "--help"}).out);
+    CHECK(run_shopctl({"help", "checkout"}).out == run_shopctl({"checkout", "--help"}).out);
+    const auto top = run_shopctl({"help"});
+    CHECK(top.exit_code == 0);
+    CHECK(top.out == run_shopctl({"--help"}).out);
+    const auto typo = run_shopctl({"help", "orders", "lst"});
+    CHECK(typo.exit_code == 64);
+    CHECK(typo.err.find("unknown command 'lst'; did you mean 'list'?") != std::string::npos);
+    CHECK(typo.out.empty());
 }
 
 TEST_CASE("bad fixtures exit 65 naming the field, and write nothing") {
