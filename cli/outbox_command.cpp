@@ -93,7 +93,29 @@ int run_flush(const Settings& s, bool all) {
     return 0;
 }
 
-int run_retry(const Settings& s, const std::string& id_text) {
+// Every DEAD row back in the queue (after the platform's outage is over, say).
+int run_retry_all_dead(const Settings& s) {
+    auto now = service::resolve_now(s);
+    if (!now) return report_error(s, now.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto rows = (*store)->retry_dead_outbox(*now);
+    if (!rows) return report_error(s, rows.error());
+    if (s.json) {
+        Json list = Json::array();
+        for (const auto& r : *rows) list.push_back(row_json(r));
+        print_json({{"requeued", list}});
+    } else {
+        std::cout << "outbox: " << rows->size() << " DEAD row" << (rows->size() == 1 ? "" : "s")
+                  << " requeued: PENDING, attempts 0\n";
+    }
+    return 0;
+}
+
+int run_retry(const Settings& s, const std::string& id_text, bool all_dead) {
+    if (all_dead != id_text.empty())
+        return report_error(s, Error::Usage("outbox retry: give an OUTBOX_ID or --all-dead (see shopctl outbox retry --help)"));
+    if (all_dead) return run_retry_all_dead(s);
     auto id = parse_int_argument(id_text, "OUTBOX_ID", 1, std::numeric_limits<int64_t>::max());
     if (!id) return report_error(s, id.error());
     auto now = service::resolve_now(s);
@@ -132,11 +154,15 @@ void add_outbox_command(CommandSetup setup) {
     flush->footer("Example:\n  shopctl outbox flush --all --platform-url http://127.0.0.1:8080/orders");
     flush->callback([all, &selected] { selected = [all](const Settings& s) { return run_flush(s, *all); }; });
 
-    auto* retry = outbox->add_subcommand("retry", "Requeue a DEAD row (by outbox id) with attempts 0");
+    auto* retry = outbox->add_subcommand("retry", "Requeue a DEAD row (by outbox id), or all of them, with attempts 0");
     auto id = std::make_shared<std::string>();
-    retry->add_option("OUTBOX_ID", *id, "the outbox row's id")->required();
-    retry->footer("Example:\n  shopctl outbox retry 12");
-    retry->callback([id, &selected] { selected = [id](const Settings& s) { return run_retry(s, *id); }; });
+    auto all_dead = std::make_shared<bool>(false);
+    retry->add_option("OUTBOX_ID", *id, "the outbox row's id");
+    retry->add_flag("--all-dead", *all_dead, "every DEAD row, in one transaction");
+    retry->footer("Example:\n  shopctl outbox retry 12\n  shopctl outbox retry --all-dead && shopctl outbox flush");
+    retry->callback([id, all_dead, &selected] {
+        selected = [id, all_dead](const Settings& s) { return run_retry(s, *id, *all_dead); };
+    });
 }
 
 }  // namespace shopctl::cli

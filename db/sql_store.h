@@ -50,6 +50,7 @@ public:
     Status record_deliveries(const std::vector<DeliveryOutcome>& outcomes, UnixSeconds now,
                              const std::string& token) override;
     Result<OutboxRow> retry_outbox(int64_t outbox_id, UnixSeconds now) override;
+    Result<std::vector<OutboxRow>> retry_dead_outbox(UnixSeconds now) override;
     Result<OutboxRow> outbox_row(int64_t outbox_id) override;
     Result<std::vector<Violation>> verify() override;
     Result<Json> state_summary() override;

@@ -218,6 +218,8 @@ public:
     virtual Status record_deliveries(const std::vector<DeliveryOutcome>& outcomes, UnixSeconds now,
                                      const std::string& token) = 0;
     virtual Result<OutboxRow> retry_outbox(int64_t outbox_id, UnixSeconds now) = 0;
+    // Every DEAD row requeued as retry_outbox does, in one transaction; the rows after.
+    virtual Result<std::vector<OutboxRow>> retry_dead_outbox(UnixSeconds now) = 0;
     virtual Result<OutboxRow> outbox_row(int64_t outbox_id) = 0;
 
     virtual Result<std::vector<Violation>> verify() = 0;

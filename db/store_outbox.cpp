@@ -170,6 +170,13 @@ Status SqlStore::record_deliveries(const std::vector<DeliveryOutcome>& outcomes,
     });
 }
 
+namespace {
+// A retried row: due now, with attempts from 0 and no claim on it.
+constexpr char kRequeueOutboxRow[] =
+    "UPDATE platform_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = :now, claimed_until = NULL, "
+    "claim_token = NULL WHERE id = :id";
+}  // namespace
+
 Result<OutboxRow> SqlStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {
     auto requeued = run<Ok>([&]() -> Status {
         WriteScope scope(*this);
@@ -179,9 +186,7 @@ Result<OutboxRow> SqlStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {
         const std::string status = get.getColumn(0).getString();
         get.reset();
         if (auto retryable = check_retryable(outbox_id, status); !retryable) return retryable.error();
-        auto& s = prepared(
-            "UPDATE platform_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = :now, claimed_until = NULL, "
-            "claim_token = NULL WHERE id = :id");
+        auto& s = prepared(kRequeueOutboxRow);
         s.bind(":now", format_timestamp(now));
         s.bind(":id", outbox_id);
         s.exec();
@@ -190,6 +195,33 @@ Result<OutboxRow> SqlStore::retry_outbox(int64_t outbox_id, UnixSeconds now) {
     });
     if (!requeued) return requeued.error();
     return outbox_row(outbox_id);
+}
+
+Result<std::vector<OutboxRow>> SqlStore::retry_dead_outbox(UnixSeconds now) {
+    std::vector<int64_t> ids;
+    auto requeued = run<Ok>([&]() -> Status {
+        WriteScope scope(*this);
+        ids.clear();
+        auto& dead = prepared("SELECT id FROM platform_outbox WHERE status = 'DEAD' ORDER BY id /*pg FOR UPDATE */");
+        while (dead.executeStep()) ids.push_back(dead.getColumn(0).getInt64());
+        dead.reset();
+        for (int64_t id : ids) {
+            auto& s = prepared(kRequeueOutboxRow);
+            s.bind(":now", format_timestamp(now));
+            s.bind(":id", id);
+            s.exec_later(1);
+        }
+        scope.commit();
+        return Ok{};
+    });
+    if (!requeued) return requeued.error();
+    std::vector<OutboxRow> rows;
+    for (int64_t id : ids) {
+        auto row = outbox_row(id);
+        if (!row) return row.error();
+        rows.push_back(std::move(*row));
+    }
+    return rows;
 }
 
 }  // namespace shopctl::db

@@ -34,7 +34,7 @@ _shopctl() {
             orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit"
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;
             products) [ "$sub" = set ] && extra="--price --status --name"; [ "$sub" = list ] && extra="--status --after --limit" ;;
-            outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = list ] && extra="--status --after --limit" ;;
+            outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = retry ] && extra="--all-dead"; [ "$sub" = list ] && extra="--status --after --limit" ;;
             coupons) [ "$sub" = list ] && extra="--member" ;;
         esac
         COMPREPLY=($(compgen -W "$globals $extra" -- "$cur"))

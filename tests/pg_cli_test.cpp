@@ -149,6 +149,9 @@ TEST_CASE("the same commands give the same bytes on SQLite and on PostgreSQL", "
         {{"orders", "show", "1"}, ""},
         {{"outbox", "list", "--json"}, ""},
         {{"outbox", "retry", "1"}, ""},
+        {{"outbox", "retry", "--all-dead", "--json"}, ""},
+        {{"outbox", "list", "--limit", "2", "--status", "pending"}, ""},
+        {{"products", "list", "--limit", "2", "--after", "10", "--json"}, ""},
         {{"verify", "--json"}, ""},
     };
     for (const Step& step : steps) {

@@ -139,6 +139,36 @@ TEST_CASE("after 10 failed attempts a row is DEAD; retry requeues it") {
     CHECK(query_text(shop.db(), "SELECT status FROM platform_outbox") == "SENT");
 }
 
+TEST_CASE("outbox retry --all-dead requeues every DEAD row in one go, and only those") {
+    TestShop shop;
+    REQUIRE(shop.run({"checkout", cart_file(shop)}).exit_code == 0);
+    REQUIRE(shop.run({"checkout", cart_file(shop)}).exit_code == 0);
+    PlatformSink failing;
+    failing.answer(503);
+    for (int i = 0; i < 10; ++i) CHECK(shop.run({"outbox", "flush", "--all", "--platform-url", failing.url()}).exit_code == 69);
+    REQUIRE(shop.run({"checkout", cart_file(shop)}).exit_code == 0);  // row 3: PENDING, never tried
+    CHECK(query_text(shop.db(), "SELECT group_concat(status || attempts, ' ') FROM platform_outbox") == "DEAD10 DEAD10 PENDING0");
+    const std::string before = shop.dump();
+    CHECK(shop.run({"outbox", "retry"}).exit_code == 64);
+    CHECK(shop.run({"outbox", "retry", "1", "--all-dead"}).exit_code == 64);
+    CHECK(shop.dump() == before);
+    const auto retried = shop.run({"outbox", "retry", "--all-dead", "--json"});
+    REQUIRE(retried.exit_code == 0);
+    const json rows = json::parse(retried.out)["requeued"];
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0]["id"] == 1);
+    CHECK(rows[1]["id"] == 2);
+    CHECK(rows[1]["status"] == "PENDING");
+    CHECK(rows[1]["attempts"] == 0);
+    CHECK(query_text(shop.db(), "SELECT group_concat(status || attempts, ' ') FROM platform_outbox") == "PENDING0 PENDING0 PENDING0");
+    const auto again = shop.run({"outbox", "retry", "--all-dead"});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out == "outbox: 0 DEAD rows requeued: PENDING, attempts 0\n");
+    PlatformSink healthy;
+    CHECK(shop.run({"outbox", "flush", "--platform-url", healthy.url()}).exit_code == 0);
+    CHECK(healthy.requests().size() == 3);
+}
+
 TEST_CASE("two concurrent flushes over 200 pending rows send each row once") {
     TestShop shop;
     std::string carts;
