@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -21,6 +22,7 @@ namespace {
 
 struct BatchOptions {
     std::string path;
+    std::string rejects;  // --rejects FILE: the failed lines, as read
     std::string commit_every = std::to_string(service::kDefaultCommitEvery);
 };
 
@@ -97,6 +99,12 @@ int run_batch(const Settings& s, const BatchOptions& o) {
         if (fd < 0) return report_error(s, Error::InputNotFound(o.path));
         if (S_ISREG(st.st_mode)) total_bytes = static_cast<uint64_t>(st.st_size);
     }
+    // The failed carts' lines go here as they were read, ready to be fixed and sent again.
+    std::ofstream rejects;
+    if (!o.rejects.empty()) {
+        rejects.open(o.rejects, std::ios::out | std::ios::trunc | std::ios::binary);
+        if (!rejects) return report_error(s, Error::InvalidInput("--rejects: cannot write " + quote_user_text(o.rejects)));
+    }
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
 
@@ -119,12 +127,17 @@ int run_batch(const Settings& s, const BatchOptions& o) {
             return t ? *t : pinned_now;
         },
         *commit_every,
-        [](const std::vector<service::BatchResult>& results) {
+        [&rejects](const std::vector<service::BatchResult>& results) {
             // Committed and synced: printed and flushed now, before any push.
             for (const auto& r : results) std::cout << r.to_line() << '\n';
             std::cout.flush();
+            if (!rejects.is_open()) return;
+            for (const auto& r : results)
+                if (!r.ok && !r.input.empty()) rejects << r.input << '\n';
+            rejects.flush();
         },
         [] { return g_signals >= 2; });
+    runner.keep_input(rejects.is_open());
     LineReader reader(fd, service::kMaxCartBytes);
     Progress progress(total_bytes);
     const auto stopping = [] { return g_signals > 0; };
@@ -155,6 +168,10 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     }
     if (!abandoned) abandoned = !runner.run_group(!stopping());
     progress.finish();
+    if (rejects.is_open()) {
+        rejects.close();
+        if (rejects.fail()) warn("--rejects: could not finish writing " + quote_user_text(o.rejects));
+    }
     if (fd != STDIN_FILENO) ::close(fd);
 
     const auto& summary = runner.summary();
@@ -187,7 +204,10 @@ void add_batch_command(CommandSetup setup) {
     sub->add_option("--commit-every", options->commit_every,
                     "carts per transaction, each in its own savepoint (default " +
                         std::to_string(service::kDefaultCommitEvery) + "; 1: one transaction per cart)");
-    sub->footer("Example:\n  shopctl batch orders.jsonl > results.jsonl\n  jq -c 'select(.ok == false)' results.jsonl");
+    sub->add_option("--rejects", options->rejects,
+                    "write each failed cart's line here, as read (ready to fix and send again)");
+    sub->footer("Example:\n  shopctl batch orders.jsonl > results.jsonl\n  jq -c 'select(.ok == false)' results.jsonl\n"
+                "  shopctl batch orders.jsonl --rejects failed.jsonl && echo all done");
     sub->group("Orders");
     RunFunction& selected = setup.selected;
     sub->callback([options, &selected] {

@@ -5,14 +5,14 @@ _shopctl() {
     local globals="--db --now --json --busy-timeout --platform-url --platform-timeout --help --version"
     local commands="init load checkout quote batch replay orders points coupons products stock outbox verify help"
     case $prev in
-        --db|--junit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --db|--junit|--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--after|--price|--name|--filter) return ;;
     esac
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             # options that take a value: skip the value, it is not a command word
-            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--status|--key|--before|--after|--price|--name|--filter) ((i++)) ;;
+            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--rejects|--status|--key|--before|--after|--price|--name|--filter) ((i++)) ;;
             -*) ;;
             *) if [ -z "$cmd" ]; then cmd=${words[i]}; elif [ -z "$sub" ]; then sub=${words[i]}; fi ;;
         esac
@@ -29,7 +29,7 @@ _shopctl() {
         local extra=""
         case $cmd in
             checkout|quote) extra="--explain" ;;
-            batch) extra="--commit-every" ;;
+            batch) extra="--commit-every --rejects" ;;
             replay) extra="--junit --filter --fail-fast" ;;
             orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit"
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;

@@ -67,6 +67,7 @@ BatchRunner::BatchRunner(db::Store& store, OutboxDelivery& delivery, Clock clock
 void BatchRunner::add(int64_t line, std::string_view text) {
     InHand cart;
     cart.result.line = line;
+    if (keep_input_) cart.result.input = text;
     auto parsed = parse_cart(text);
     if (parsed) {
         cart.result.idempotency_key = parsed->idempotency_key;
@@ -76,6 +77,7 @@ void BatchRunner::add(int64_t line, std::string_view text) {
     } else {
         cart.result.idempotency_key = idempotency_key_of(text);
         cart.result.error = parsed.error();
+        if (keep_input_) bytes_in_hand_ += text.size();  // held until the group's results go out
     }
     in_hand_.push_back(std::move(cart));
 }
@@ -150,6 +152,7 @@ bool BatchRunner::run_group(bool push) {
             BatchResult again_result;  // the cart's outcome so far is void: only its line and key stay
             again_result.line = in_hand_[i].result.line;
             again_result.idempotency_key = in_hand_[i].result.idempotency_key;
+            again_result.input = std::move(in_hand_[i].result.input);
             in_hand_[i].result = std::move(again_result);
             if (auto s = store_.begin_group(); !s) {
                 group_failed = s.error();

@@ -32,6 +32,7 @@ struct BatchResult {
     bool ok = false;
     Receipt receipt;  // when ok
     Error error{ErrorCode::StoreError, ""};  // when not ok
+    std::string input;  // the line as read, when the runner keeps it (batch --rejects)
     Json to_json() const;
     std::string to_line() const;  // the same as one line of text
 };
@@ -61,6 +62,8 @@ public:
     BatchRunner(db::Store& store, OutboxDelivery& delivery, Clock clock, int64_t commit_every, Emit emit,
                 Abandon abandon = nullptr);
 
+    // Each result then carries its input line (for writing the failed ones out again).
+    void keep_input(bool keep) { keep_input_ = keep; }
     // Parses the cart of one input line; it is checked out when its group runs.
     void add(int64_t line, std::string_view text);
     // A line refused before parsing (too long, say): answered in its place.
@@ -90,6 +93,7 @@ private:
     std::vector<InHand> in_hand_;
     size_t carts_in_hand_ = 0;
     size_t bytes_in_hand_ = 0;
+    bool keep_input_ = false;
     BatchSummary summary_;
 };
 

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -156,4 +158,39 @@ TEST_CASE("a batch line over 1 MiB is refused alone; bad lines echo their key; t
     CHECK(lines[3]["ok"] == true);
     CHECK(lines[3]["idempotency_key"] == "po-2");
     CHECK(count_rows(shop.db(), "orders") == 2);
+}
+
+TEST_CASE("batch --rejects FILE: each failed cart's line as read, in input order, ready to send again") {
+    TestShop shop;
+    const std::string not_json = "{not json";
+    const std::string stranger = R"({"member_id": 99, "items": [{"product_id": 13, "quantity": 1}]})";
+    const std::string too_many = "{\"member_id\": 1, \"items\": [{\"product_id\": 10, \"quantity\": 50}]}\r";
+    const std::string input = pen_cart(1) + not_json + "\n\n" + stranger + "\n" + pen_cart(2) + too_many + "\n";
+    for (const char* every : {"1", "256"}) {
+        TestShop fresh;
+        const std::string rejects = fresh.dir() + "/rejects.jsonl";
+        const auto r = fresh.run({"batch", fresh.write_file("c.jsonl", input), "--commit-every", every, "--rejects", rejects});
+        CHECK(r.exit_code == 1);
+        CHECK(result_lines(r.out).size() == 5);
+        std::ifstream in(rejects, std::ios::binary);
+        const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK(written == not_json + "\n" + stranger + "\n" + too_many + "\n");
+        CHECK(count_rows(fresh.db(), "orders") == 2);
+        // Sent again as they are, they fail again the same way, and nothing more is written.
+        const auto again = fresh.run({"batch", rejects, "--json"});
+        CHECK(again.exit_code == 1);
+        CHECK(count_rows(fresh.db(), "orders") == 2);
+    }
+    // No failures: the file is there and empty.
+    const std::string none = shop.dir() + "/none.jsonl";
+    CHECK(shop.run({"batch", shop.write_file("ok.jsonl", pen_cart(3)), "--rejects", none}).exit_code == 0);
+    std::ifstream empty(none);
+    CHECK(empty.good());
+    CHECK(empty.peek() == std::ifstream::traits_type::eof());
+    // A file that cannot be written: INVALID_INPUT before anything is checked out.
+    const std::string before = shop.dump();
+    const auto bad = shop.run({"batch", shop.write_file("ok2.jsonl", pen_cart(4)), "--rejects", shop.dir() + "/no/such/dir/r.jsonl"});
+    CHECK(bad.exit_code == 65);
+    CHECK(bad.err.find("--rejects: cannot write") != std::string::npos);
+    CHECK(shop.dump() == before);
 }
