@@ -23,6 +23,7 @@ namespace {
 struct BatchOptions {
     std::string path;
     std::string rejects;  // --rejects FILE: the failed lines, as read
+    bool summary_json = false;  // the summary on stderr as one JSON object
     std::string commit_every = std::to_string(service::kDefaultCommitEvery);
 };
 
@@ -179,8 +180,29 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     std::string failed;
     for (const auto& [code, count] : summary.failed_by_code)
         failed += (failed.empty() ? "" : ", ") + code + " " + std::to_string(count);
+    const double orders_per_s = seconds > 0 ? static_cast<double>(summary.created()) / seconds : 0.0;
+    if (o.summary_json) {
+        Json by_code = Json::object();
+        for (const auto& [code, count] : summary.failed_by_code) by_code[code] = count;
+        Json doc = {{"carts", summary.carts},
+                    {"ok", summary.ok},
+                    {"new", summary.created()},
+                    {"replayed", summary.replayed},
+                    {"failed", summary.failed()},
+                    {"failed_by_code", by_code},
+                    {"orders_per_s", static_cast<int64_t>(orders_per_s + 0.5)},
+                    {"p50_us", summary.latency_percentile_us(0.50)},
+                    {"p99_us", summary.latency_percentile_us(0.99)},
+                    {"seconds", static_cast<int64_t>(seconds * 1000 + 0.5) / 1000.0},
+                    {"stopped_by_signal", g_signals > 0 ? Json(static_cast<int>(g_last_signal)) : Json(nullptr)},
+                    {"last_line_read", number},
+                    {"open_group_rolled_back", abandoned}};
+        std::cerr << doc.dump() << '\n';
+        if (g_signals > 0) return 128 + g_last_signal;
+        return summary.failed() == 0 ? 0 : 1;
+    }
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.0f", seconds > 0 ? static_cast<double>(summary.created()) / seconds : 0.0);
+    std::snprintf(rate, sizeof rate, "%.0f", orders_per_s);
     std::cerr << "batch: " << summary.carts << " carts, " << summary.ok << " ok (" << summary.created() << " new, "
               << summary.replayed << " replayed), " << summary.failed() << " failed"
               << (failed.empty() ? "" : " (" + failed + ")") << ", " << rate << " orders/s, p50 "
@@ -204,6 +226,8 @@ void add_batch_command(CommandSetup setup) {
     sub->add_option("--commit-every", options->commit_every,
                     "carts per transaction, each in its own savepoint (default " +
                         std::to_string(service::kDefaultCommitEvery) + "; 1: one transaction per cart)");
+    sub->add_flag("--summary-json", options->summary_json,
+                  "print the summary on stderr as one JSON object (carts, ok, new, replayed, failed, failed_by_code, ...)");
     sub->add_option("--rejects", options->rejects,
                     "write each failed cart's line here, as read (ready to fix and send again)");
     sub->footer("Example:\n  shopctl batch orders.jsonl > results.jsonl\n  jq -c 'select(.ok == false)' results.jsonl\n"

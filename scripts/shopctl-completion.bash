@@ -29,7 +29,7 @@ _shopctl() {
         local extra=""
         case $cmd in
             checkout|quote) extra="--explain" ;;
-            batch) extra="--commit-every --rejects" ;;
+            batch) extra="--commit-every --rejects --summary-json" ;;
             replay) extra="--junit --filter --fail-fast" ;;
             orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit"
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;

@@ -113,6 +113,18 @@ TEST_CASE("SIGTERM stops a batch the same way, exit 143; a rerun replays what wa
         CHECK(r.exit_code == 143);
         CHECK(result_lines(r.out).size() == 3);
     }
+    {
+        TestShop other;  // (one FIFO a shop)
+        FifoBatch batch(other, {"--now", kNow, "--summary-json"});
+        batch.write_text(pen_cart(7));
+        REQUIRE(wait_for_orders(other.db(), 1));
+        batch.signal(SIGTERM);
+        const auto r = batch.finish();
+        CHECK(r.exit_code == 143);
+        const json summary = json::parse(r.err);
+        CHECK(summary["stopped_by_signal"] == 15);
+        CHECK(summary["ok"] == 1);
+    }
     // The same input again: three replayed, one new, counted apart.
     const auto again = shop.run({"batch", shop.write_file("again.jsonl", pen_cart(0) + pen_cart(1) + pen_cart(2) + pen_cart(3))});
     CHECK(again.exit_code == 0);
@@ -193,4 +205,27 @@ TEST_CASE("batch --rejects FILE: each failed cart's line as read, in input order
     CHECK(bad.exit_code == 65);
     CHECK(bad.err.find("--rejects: cannot write") != std::string::npos);
     CHECK(shop.dump() == before);
+}
+
+TEST_CASE("batch --summary-json: the summary on stderr is one JSON object a script can read") {
+    TestShop shop;
+    const std::string input = pen_cart(1) + "{not json\n" + pen_cart(2) + pen_cart(1);
+    const auto r = shop.run({"batch", shop.write_file("c.jsonl", input), "--summary-json", "--commit-every", "2"});
+    CHECK(r.exit_code == 1);
+    CHECK(result_lines(r.out).size() == 4);
+    const json summary = json::parse(r.err);  // the whole of stderr
+    CHECK(summary["carts"] == 4);
+    CHECK(summary["ok"] == 3);
+    CHECK(summary["new"] == 2);
+    CHECK(summary["replayed"] == 1);
+    CHECK(summary["failed"] == 1);
+    CHECK(summary["failed_by_code"] == json{{"INVALID_CART", 1}});
+    CHECK(summary["p50_us"].is_number_integer());
+    CHECK(summary["orders_per_s"].is_number_integer());
+    CHECK(summary["stopped_by_signal"].is_null());
+    CHECK(summary["last_line_read"] == 4);
+    CHECK(summary["open_group_rolled_back"] == false);
+    const auto clean = shop.run({"batch", shop.write_file("ok.jsonl", pen_cart(3)), "--summary-json"});
+    CHECK(clean.exit_code == 0);
+    CHECK(json::parse(clean.err)["failed_by_code"] == json::object());
 }
