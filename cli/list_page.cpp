@@ -20,6 +20,22 @@ Result<PageRequest> parse_page(const std::string& from_text, const char* from_op
     return page;
 }
 
+Result<ListFormat> parse_list_format_option(const service::Settings& settings, const std::string& text) {
+    auto format = parse_list_format(text, {ListFormat::Table, ListFormat::Csv, ListFormat::Tsv});
+    if (!format) return format.error();
+    if (settings.json && *format != ListFormat::Table)
+        return Error::Usage("--json and --format " + text + " do not go together: choose one");
+    return *format;
+}
+
+void print_delimited_page(ListFormat format, const std::vector<std::string>& columns, const Json& rows, int64_t limit,
+                          const char* option, std::optional<int64_t> next) {
+    write_delimited_row(std::cout, format, columns);
+    for (const Json& row : rows) write_delimited_row(std::cout, format, delimited_fields(row, columns));
+    std::cout.flush();
+    if (next) std::cerr << "(the first " << limit << " shown; the next page: " << option << ' ' << *next << ")\n";
+}
+
 void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next) {
     if (next) std::cout << "(the first " << limit << " shown; the next page: " << option << ' ' << *next << ")\n";
 }

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/delimited.h"
 #include "core/result.h"
+#include "service/context.h"
 
 namespace shopctl::cli {
 
@@ -32,5 +34,13 @@ std::optional<int64_t> trim_to_page(std::vector<Row>& rows, int64_t limit, IdOf 
 
 // After a table that is one page of a longer list: how to get the next one.
 void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next);
+
+// A list's --format: table (the default), csv or tsv; USAGE with --json.
+Result<ListFormat> parse_list_format_option(const service::Settings& settings, const std::string& text);
+
+// A page as CSV or TSV on stdout: the header, then one row per object of `rows`.
+// The next-page note goes to stderr, so the output stays a clean file.
+void print_delimited_page(ListFormat format, const std::vector<std::string>& columns, const Json& rows, int64_t limit,
+                          const char* option, std::optional<int64_t> next);
 
 }  // namespace shopctl::cli

@@ -20,7 +20,7 @@ namespace {
 constexpr int64_t kMaxId = std::numeric_limits<int64_t>::max();
 
 struct ListOptions {
-    std::string member, since, until, status, key, before, limit = "100";
+    std::string member, since, until, status, key, before, limit = "100", format = "table";
 };
 
 // An RFC 3339 time, or a date alone (the start of that day, UTC).
@@ -34,25 +34,48 @@ Result<std::string> parse_time_argument(const std::string& text, const std::stri
     return format_timestamp(*t);
 }
 
-int run_list(const Settings& s, const ListOptions& o) {
+// The filters `orders list` and `orders export` share, checked.
+Result<db::OrderFilter> parse_order_filter(const ListOptions& o) {
     db::OrderFilter filter;
     if (!o.member.empty()) {
         auto m = parse_int_argument(o.member, "--member", 1, kMaxId);
-        if (!m) return report_error(s, m.error());
+        if (!m) return m.error();
         filter.member_id = *m;
     }
     for (auto [text, what, slot] : {std::tuple{&o.since, "--since", &filter.since}, std::tuple{&o.until, "--until", &filter.until}}) {
         if (text->empty()) continue;
         auto t = parse_time_argument(*text, what);
-        if (!t) return report_error(s, t.error());
+        if (!t) return t.error();
         *slot = *t;
     }
     if (!o.status.empty()) {
         auto status = parse_choice_argument(o.status, "--status", {"PAID", "PARTIALLY_RETURNED", "RETURNED", "CANCELLED"});
-        if (!status) return report_error(s, status.error());
+        if (!status) return status.error();
         filter.status = *status;
     }
     if (!o.key.empty()) filter.idempotency_key = o.key;
+    return filter;
+}
+
+void add_order_filter_options(CLI::App& command, ListOptions& o) {
+    command.add_option("--member", o.member, "only this member's orders");
+    command.add_option("--since", o.since, "only orders created at or after this time (RFC 3339, or a date)");
+    command.add_option("--until", o.until, "only orders created before this time (RFC 3339, or a date)");
+    command.add_option("--status", o.status, "PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED (any case)");
+    command.add_option("--key", o.key, "the order with this idempotency_key (a PO number, say)");
+}
+
+Json order_summary_json(const db::OrderSummary& x) {
+    return {{"order_id", x.id},         {"member_id", x.member_id}, {"status", x.status},
+            {"total", x.total},         {"item_count", x.items},    {"created_at", x.created_at}};
+}
+
+int run_list(const Settings& s, const ListOptions& o) {
+    auto format = parse_list_format_option(s, o.format);
+    if (!format) return report_error(s, format.error());
+    auto parsed = parse_order_filter(o);
+    if (!parsed) return report_error(s, parsed.error());
+    db::OrderFilter filter = *parsed;
     auto page = parse_page(o.before, "--before", o.limit);
     if (!page) return report_error(s, page.error());
     filter.before_id = page->from_id;
@@ -63,12 +86,11 @@ int run_list(const Settings& s, const ListOptions& o) {
     if (!orders) return report_error(s, orders.error());
     // Newest first: the next page is --before the last id shown.
     const auto next_before = trim_to_page(*orders, page->limit, [](const db::OrderSummary& o) { return o.id; });
-    if (s.json) {
+    if (s.json || *format != ListFormat::Table) {
         Json list = Json::array();
-        for (const auto& x : *orders)
-            list.push_back({{"order_id", x.id}, {"member_id", x.member_id}, {"status", x.status}, {"total", x.total},
-                            {"item_count", x.items}, {"created_at", x.created_at}});
-        print_json({{"orders", list}, {"next_before", next_before ? Json(*next_before) : Json(nullptr)}});
+        for (const auto& x : *orders) list.push_back(order_summary_json(x));
+        if (s.json) print_json({{"orders", list}, {"next_before", next_before ? Json(*next_before) : Json(nullptr)}});
+        else print_delimited_page(*format, columns_of(order_summary_json({})), list, page->limit, "--before", next_before);
         return 0;
     }
     std::vector<std::vector<std::string>> rows;
@@ -77,6 +99,47 @@ int run_list(const Settings& s, const ListOptions& o) {
                         format_won(x.total), x.created_at});
     std::cout << render_table({"Order", "Member", "Status", "Items", "Total", "Created"}, rows, "rrlrrl");
     print_next_page_note(page->limit, "--before", next_before);
+    return 0;
+}
+
+Json order_line_json(const db::OrderLineRow& r) {
+    return {{"order_id", r.order_id},
+            {"created_at", r.created_at},
+            {"member_id", r.member_id},
+            {"status", r.status},
+            {"order_total", r.order_total},
+            {"line_no", r.line_no},
+            {"product_id", r.product_id},
+            {"name", r.name},
+            {"quantity", r.quantity},
+            {"unit_price", r.unit_price},
+            {"line_total", r.line_total},
+            {"coupon_issue_id", r.coupon_issue_id ? Json(*r.coupon_issue_id) : Json(nullptr)},
+            {"discount", r.discount},
+            {"amount", r.amount},
+            {"returned_quantity", r.returned_quantity},
+            {"refunded", r.refunded}};
+}
+
+// One row per line item, streamed: the whole order book for a spreadsheet or a warehouse.
+int run_export(const Settings& s, const ListOptions& o) {
+    if (s.json)
+        return report_error(s, Error::Usage("orders export writes csv, tsv or jsonl (--format); --json does not apply"));
+    auto format = parse_list_format(o.format, {ListFormat::Csv, ListFormat::Tsv, ListFormat::Jsonl});
+    if (!format) return report_error(s, format.error());
+    auto filter = parse_order_filter(o);
+    if (!filter) return report_error(s, filter.error());
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    const auto columns = columns_of(order_line_json({}));
+    if (*format != ListFormat::Jsonl) write_delimited_row(std::cout, *format, columns);
+    auto done = (*store)->export_order_lines(*filter, [&](const db::OrderLineRow& row) {
+        const Json object = order_line_json(row);
+        if (*format == ListFormat::Jsonl) std::cout << object.dump() << '\n';
+        else write_delimited_row(std::cout, *format, delimited_fields(object, columns));
+    });
+    std::cout.flush();
+    if (!done) return report_error(s, done.error());
     return 0;
 }
 
@@ -172,16 +235,22 @@ void add_orders_command(CommandSetup setup) {
 
     auto* list = orders->add_subcommand("list", "List orders, newest first");
     auto lo = std::make_shared<ListOptions>();
-    list->add_option("--member", lo->member, "only this member's orders");
-    list->add_option("--since", lo->since, "only orders created at or after this time (RFC 3339, or a date)");
-    list->add_option("--until", lo->until, "only orders created before this time (RFC 3339, or a date)");
-    list->add_option("--status", lo->status, "PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED (any case)");
-    list->add_option("--key", lo->key, "the order with this idempotency_key (a PO number, say)");
+    add_order_filter_options(*list, *lo);
     list->add_option("--before", lo->before, "only orders with a smaller id: the next page");
     list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
     list->footer("Example:\n  shopctl orders list --status paid --since 2026-11-01 --until 2026-12-01\n"
                  "  shopctl orders list --json | jq .next_before   # then: --before N");
+    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows");
     list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
+
+    auto* exp = orders->add_subcommand("export", "Every line item of the orders chosen, one row each, oldest first");
+    auto eo = std::make_shared<ListOptions>();
+    eo->format = "csv";
+    add_order_filter_options(*exp, *eo);
+    exp->add_option("--format", eo->format, "csv (default, RFC 4180), tsv or jsonl");
+    exp->footer("Example:\n  shopctl orders export --since 2026-11-01 --until 2026-12-01 > november.csv\n"
+                "  shopctl orders export --format jsonl | jq -s 'map(.amount) | add'");
+    exp->callback([eo, &selected] { selected = [eo](const Settings& s) { return run_export(s, *eo); }; });
 
     auto* show = orders->add_subcommand("show", "Print an order's receipt");
     auto show_id = std::make_shared<std::string>();

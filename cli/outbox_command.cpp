@@ -35,10 +35,12 @@ void print_rows(const std::vector<db::OutboxRow>& rows) {
 }
 
 struct ListOptions {
-    std::string status, after, limit = "100";
+    std::string status, after, limit = "100", format = "table";
 };
 
 int run_list(const Settings& s, const ListOptions& o) {
+    auto format = parse_list_format_option(s, o.format);
+    if (!format) return report_error(s, format.error());
     db::OutboxFilter filter;
     if (!o.status.empty()) {
         auto status = parse_choice_argument(o.status, "--status", {"PENDING", "SENT", "DEAD"});
@@ -54,10 +56,11 @@ int run_list(const Settings& s, const ListOptions& o) {
     auto rows = (*store)->list_outbox(filter);
     if (!rows) return report_error(s, rows.error());
     const auto next_after = trim_to_page(*rows, page->limit, [](const db::OutboxRow& r) { return r.id; });
-    if (s.json) {
+    if (s.json || *format != ListFormat::Table) {
         Json list = Json::array();
         for (const auto& r : *rows) list.push_back(row_json(r));
-        print_json({{"outbox", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
+        if (s.json) print_json({{"outbox", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
+        else print_delimited_page(*format, columns_of(row_json(db::OutboxRow{})), list, page->limit, "--after", next_after);
     } else {
         print_rows(*rows);
         print_next_page_note(page->limit, "--after", next_after);
@@ -144,7 +147,8 @@ void add_outbox_command(CommandSetup setup) {
     list->add_option("--status", lo->status, "PENDING, SENT or DEAD (any case)");
     list->add_option("--after", lo->after, "only rows with a larger id: the next page");
     list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
-    list->footer("Example:\n  shopctl outbox list --status pending --json\n"
+    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows");
+    list->footer("Example:\n  shopctl outbox list --status pending --json\n  shopctl outbox list --status dead --format csv > dead.csv\n"
                  "  shopctl outbox list --json | jq .next_after   # then: --after N");
     list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
 

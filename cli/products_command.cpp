@@ -54,10 +54,12 @@ int run_set(const Settings& s, const SetOptions& o) {
 }
 
 struct ListOptions {
-    std::string status, after, limit = "100";
+    std::string status, after, limit = "100", format = "table";
 };
 
 int run_list(const Settings& s, const ListOptions& o) {
+    auto format = parse_list_format_option(s, o.format);
+    if (!format) return report_error(s, format.error());
     db::ProductFilter filter;
     if (!o.status.empty()) {
         auto status = parse_choice_argument(o.status, "--status", {"ON_SALE", "SALE_ENDED"});
@@ -73,10 +75,11 @@ int run_list(const Settings& s, const ListOptions& o) {
     auto rows = (*store)->list_products(filter);
     if (!rows) return report_error(s, rows.error());
     const auto next_after = trim_to_page(*rows, page->limit, [](const db::ProductRow& p) { return p.id; });
-    if (s.json) {
+    if (s.json || *format != ListFormat::Table) {
         Json list = Json::array();
         for (const auto& p : *rows) list.push_back(product_json(p));
-        print_json({{"products", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
+        if (s.json) print_json({{"products", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
+        else print_delimited_page(*format, columns_of(product_json(db::ProductRow{})), list, page->limit, "--after", next_after);
         return 0;
     }
     std::vector<std::vector<std::string>> table;
@@ -98,6 +101,7 @@ void add_products_command(CommandSetup setup) {
     list->add_option("--status", lo->status, "ON_SALE or SALE_ENDED (any case)");
     list->add_option("--after", lo->after, "only products with a larger id: the next page");
     list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
+    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows");
     list->footer("Example:\n  shopctl products list --status sale_ended\n"
                  "  shopctl products list --json --limit 1000000 | jq '.products[] | select(.stock == 0)'");
     products->footer("Example:\n  shopctl products list\n  shopctl products set 10 --price 13000");

@@ -34,6 +34,7 @@ public:
                                       UnixSeconds now, const std::optional<OutboxLease>& lease, bool dry_run) override;
     Result<Receipt> order_receipt(int64_t order_id) override;
     Result<std::vector<OrderSummary>> list_orders(const OrderFilter& filter) override;
+    Status export_order_lines(const OrderFilter& filter, const std::function<void(const OrderLineRow&)>& each) override;
     Result<MemberPoints> charge_points(int64_t member_id, Won amount, UnixSeconds now) override;
     Result<MemberPoints> member_points(int64_t member_id) override;
     Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) override;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,26 @@ struct OrderSummary {
     Won total = 0;
     int64_t items = 0;
     std::string created_at;
+};
+
+// One line item of an order, with its order's fields: a row of `orders export`.
+struct OrderLineRow {
+    int64_t order_id = 0;
+    std::string created_at;
+    int64_t member_id = 0;
+    std::string status;
+    Won order_total = 0;
+    int64_t line_no = 0;
+    int64_t product_id = 0;
+    std::string name;
+    int64_t quantity = 0;
+    Won unit_price = 0;
+    Won line_total = 0;
+    std::optional<int64_t> coupon_issue_id;
+    Won discount = 0;
+    Won amount = 0;
+    int64_t returned_quantity = 0;
+    Won refunded = 0;
 };
 
 struct PointEntry {
@@ -185,6 +206,10 @@ public:
                                               bool dry_run) = 0;
     virtual Result<Receipt> order_receipt(int64_t order_id) = 0;
     virtual Result<std::vector<OrderSummary>> list_orders(const OrderFilter& filter) = 0;
+    // Every line item of the orders the filter selects (its before_id and limit aside),
+    // oldest order first, in line order, handed to `each` from one consistent read;
+    // memory stays bounded however many there are.
+    virtual Status export_order_lines(const OrderFilter& filter, const std::function<void(const OrderLineRow&)>& each) = 0;
 
     virtual Result<MemberPoints> charge_points(int64_t member_id, Won amount, UnixSeconds now) = 0;
     virtual Result<MemberPoints> member_points(int64_t member_id) = 0;

@@ -331,6 +331,63 @@ Result<std::vector<OrderSummary>> SqlStore::list_orders(const OrderFilter& f) {
     });
 }
 
+Status SqlStore::export_order_lines(const OrderFilter& f, const std::function<void(const OrderLineRow&)>& each) {
+    bool handed_out = false;
+    return run<Ok>([&]() -> Status {
+        // A second run (a server's serialization failure) would hand rows out twice.
+        if (handed_out) return Error::StoreError("the export was interrupted by the store; run it again");
+        ReadScope scope(*this);
+        // Pages of line items by their key (order_id, line_no), all in one read.
+        int64_t after_order = 0, after_line = 0;
+        for (;;) {
+            auto& s = prepared(
+                "SELECT o.id, o.created_at, o.member_id, o.status, o.total, i.line_no, i.product_id, i.name, i.quantity, "
+                "i.unit_price, i.line_total, i.coupon_issue_id, i.discount, i.amount, i.returned_quantity, i.refunded "
+                "FROM order_item i JOIN orders o ON o.id = i.order_id "
+                "WHERE (i.order_id > :after_order OR (i.order_id = :after_order AND i.line_no > :after_line)) AND "
+                "(CAST(:member AS BIGINT) IS NULL OR o.member_id = :member) AND "
+                "(CAST(:since AS TEXT) IS NULL OR o.created_at >= :since) AND "
+                "(CAST(:until AS TEXT) IS NULL OR o.created_at < :until) AND "
+                "(CAST(:status AS TEXT) IS NULL OR o.status = :status) AND "
+                "(CAST(:key AS TEXT) IS NULL OR o.idempotency_key = :key) "
+                "ORDER BY i.order_id, i.line_no LIMIT 1000");
+            s.bind(":after_order", after_order);
+            s.bind(":after_line", after_line);
+            bind_optional(s, ":member", f.member_id);
+            bind_optional(s, ":since", f.since);
+            bind_optional(s, ":until", f.until);
+            bind_optional(s, ":status", f.status);
+            bind_optional(s, ":key", f.idempotency_key);
+            int rows = 0;
+            while (s.executeStep()) {
+                OrderLineRow r;
+                r.order_id = s.getColumn(0).getInt64();
+                r.created_at = s.getColumn(1).getString();
+                r.member_id = s.getColumn(2).getInt64();
+                r.status = s.getColumn(3).getString();
+                r.order_total = s.getColumn(4).getInt64();
+                r.line_no = s.getColumn(5).getInt64();
+                r.product_id = s.getColumn(6).getInt64();
+                r.name = s.getColumn(7).getString();
+                r.quantity = s.getColumn(8).getInt64();
+                r.unit_price = s.getColumn(9).getInt64();
+                r.line_total = s.getColumn(10).getInt64();
+                r.coupon_issue_id = optional_int(s, 11);
+                r.discount = s.getColumn(12).getInt64();
+                r.amount = s.getColumn(13).getInt64();
+                r.returned_quantity = s.getColumn(14).getInt64();
+                r.refunded = s.getColumn(15).getInt64();
+                after_order = r.order_id;
+                after_line = r.line_no;
+                handed_out = true;
+                each(r);
+                ++rows;
+            }
+            if (rows < 1000) return Ok{};
+        }
+    });
+}
+
 Result<ReturnResult> SqlStore::return_order(int64_t order_id, const std::vector<ReturnRequest>& requests,
                                                bool cancel, UnixSeconds now, const std::optional<OutboxLease>& lease,
                                                bool dry_run) {

@@ -7,12 +7,13 @@ _shopctl() {
     case $prev in
         --db|--junit|--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--after|--price|--name|--filter) return ;;
+        --format) COMPREPLY=($(compgen -W "table csv tsv jsonl" -- "$cur")); return ;;
     esac
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             # options that take a value: skip the value, it is not a command word
-            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--rejects|--status|--key|--before|--after|--price|--name|--filter) ((i++)) ;;
+            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--rejects|--status|--key|--before|--after|--price|--name|--filter|--format) ((i++)) ;;
             -*) ;;
             *) if [ -z "$cmd" ]; then cmd=${words[i]}; elif [ -z "$sub" ]; then sub=${words[i]}; fi ;;
         esac
@@ -31,10 +32,11 @@ _shopctl() {
             checkout|quote) extra="--explain" ;;
             batch) extra="--commit-every --rejects --summary-json" ;;
             replay) extra="--junit --filter --fail-fast" ;;
-            orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit"
+            orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit --format"
+                    [ "$sub" = export ] && extra="--member --since --until --status --key --format"
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;
-            products) [ "$sub" = set ] && extra="--price --status --name"; [ "$sub" = list ] && extra="--status --after --limit" ;;
-            outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = retry ] && extra="--all-dead"; [ "$sub" = list ] && extra="--status --after --limit" ;;
+            products) [ "$sub" = set ] && extra="--price --status --name"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
+            outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = retry ] && extra="--all-dead"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
             coupons) [ "$sub" = list ] && extra="--member" ;;
         esac
         COMPREPLY=($(compgen -W "$globals $extra" -- "$cur"))
@@ -42,7 +44,7 @@ _shopctl() {
     fi
     case $cmd in
         "") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-        orders) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list show cancel return" -- "$cur")) ;;
+        orders) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list show export cancel return" -- "$cur")) ;;
         outbox) [ -z "$sub" ] && COMPREPLY=($(compgen -W "list flush retry" -- "$cur")) ;;
         points) [ -z "$sub" ] && COMPREPLY=($(compgen -W "charge show" -- "$cur")) ;;
         coupons) [ -z "$sub" ] && COMPREPLY=($(compgen -W "issue list" -- "$cur")) ;;

@@ -292,3 +292,87 @@ TEST_CASE("tables pad by display width: Korean names line up; amounts and stock 
           "11  드립 커피 세트  32,000  1,000  ON_SALE\n"
           "13  Pen              1,000    100  ON_SALE\n");
 }
+
+TEST_CASE("lists as CSV or TSV: a header of the JSON keys, RFC 4180 quoting, the next-page note on stderr") {
+    json fixture = base_fixture();
+    fixture["products"].push_back({{"id", 14}, {"name", "Mug, \"large\""}, {"price", 15000}, {"stock", 1000}});
+    TestShop shop(fixture);
+    const auto csv = shop.run({"products", "list", "--format", "csv", "--after", "12"});
+    CHECK(csv.exit_code == 0);
+    CHECK(csv.out ==
+          "product_id,name,price,stock,status\r\n"
+          "13,Pen,1000,100,ON_SALE\r\n"
+          "14,\"Mug, \"\"large\"\"\",15000,1000,ON_SALE\r\n");
+    const auto tsv = shop.run({"products", "list", "--format", "TSV", "--limit", "1"});
+    CHECK(tsv.out == "product_id\tname\tprice\tstock\tstatus\n10\tMug\t12000\t5\tON_SALE\n");
+    CHECK(tsv.err.find("(the first 1 shown; the next page: --after 10)") != std::string::npos);
+    REQUIRE(shop.checkout({{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 2}}}}}).exit_code == 0);
+    CHECK(shop.run({"orders", "list", "--format", "csv"}).out ==
+          "order_id,member_id,status,total,item_count,created_at\r\n1,1,PAID,2000,1,2026-11-26T03:15:00Z\r\n");
+    const auto outbox = shop.run({"outbox", "list", "--format", "tsv"});
+    CHECK(outbox.out.find("id\torder_id\tevent\tstatus\tattempts\tlast_error\tnext_attempt_at\tsent_at\tcreated_at\n1\t1\torder.paid\tPENDING\t0\t\t") == 0);
+    // An empty list is the header alone.
+    CHECK(shop.run({"orders", "list", "--format", "csv", "--member", "3"}).out ==
+          "order_id,member_id,status,total,item_count,created_at\r\n");
+    CHECK(shop.run({"orders", "list", "--format", "csv", "--json"}).exit_code == 64);
+    CHECK(shop.run({"products", "list", "--format", "xml"}).exit_code == 65);
+}
+
+TEST_CASE("orders export: one row per line item, oldest order first, filtered, streamed past any page size") {
+    TestShop shop;
+    REQUIRE(shop.checkout({{"member_id", 1},
+                           {"items", {{{"product_id", 10}, {"quantity", 1}}, {{"product_id", 13}, {"quantity", 2}}}},
+                           {"coupons", {3}}})
+                .exit_code == 0);
+    REQUIRE(shop.checkout({{"member_id", 2}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}}).exit_code == 0);
+    REQUIRE(shop.run({"orders", "return", "1", "13:1"}).exit_code == 0);
+    const auto all = shop.run({"orders", "export"});
+    CHECK(all.exit_code == 0);
+    CHECK(all.out ==
+          "order_id,created_at,member_id,status,order_total,line_no,product_id,name,quantity,unit_price,line_total,"
+          "coupon_issue_id,discount,amount,returned_quantity,refunded\r\n"
+          "1,2026-11-26T03:15:00Z,1,PARTIALLY_RETURNED,12800,1,10,Mug,1,12000,12000,3,1200,10800,0,0\r\n"
+          "1,2026-11-26T03:15:00Z,1,PARTIALLY_RETURNED,12800,2,13,Pen,2,1000,2000,,0,2000,1,1000\r\n"
+          "2,2026-11-26T03:15:00Z,2,PAID,1000,1,13,Pen,1,1000,1000,,0,1000,0,0\r\n");
+    CHECK(shop.run({"orders", "export", "--member", "2", "--format", "tsv"}).out ==
+          "order_id\tcreated_at\tmember_id\tstatus\torder_total\tline_no\tproduct_id\tname\tquantity\tunit_price\t"
+          "line_total\tcoupon_issue_id\tdiscount\tamount\treturned_quantity\trefunded\n"
+          "2\t2026-11-26T03:15:00Z\t2\tPAID\t1000\t1\t13\tPen\t1\t1000\t1000\t\t0\t1000\t0\t0\n");
+    const auto jsonl = shop.run({"orders", "export", "--status", "paid", "--format", "jsonl"});
+    CHECK(json::parse(jsonl.out)["order_id"] == 2);
+    CHECK(shop.run({"orders", "export", "--since", "2026-11-27"}).out.find("\r\n") == all.out.find("\r\n"));  // header only
+    CHECK(shop.run({"orders", "export", "--json"}).exit_code == 64);
+    CHECK(shop.run({"orders", "export", "--format", "table"}).exit_code == 65);
+    CHECK(shop.run({"orders", "export", "--since", "soon"}).exit_code == 65);
+
+    // 1,500 line items: more than one page of the store's reads, each exactly once, in order.
+    json big = base_fixture();
+    for (auto& product : big["products"]) product["stock"] = 100000;
+    big["members"][0]["points"] = 100000000;
+    TestShop many(big);
+    std::string carts;
+    for (int i = 0; i < 500; ++i)
+        carts += json{{"member_id", 1},
+                      {"items", {{{"product_id", 10}, {"quantity", 1}}, {{"product_id", 11}, {"quantity", 2}},
+                                 {{"product_id", 13}, {"quantity", 3}}}},
+                      {"coupons", json::array()}}
+                     .dump() +
+                 "\n";
+    REQUIRE(many.run({"batch", many.write_file("c.jsonl", carts)}).exit_code == 0);
+    const auto exported = many.run({"orders", "export", "--format", "jsonl"});
+    std::istringstream lines(exported.out);
+    std::string line;
+    int count = 0;
+    int64_t last_order = 0, last_line = 0;
+    while (std::getline(lines, line)) {
+        const json row = json::parse(line);
+        const int64_t order = row["order_id"], line_no = row["line_no"];
+        CHECK((order > last_order || (order == last_order && line_no == last_line + 1)));
+        CHECK(row["quantity"] == line_no);
+        last_order = order;
+        last_line = line_no;
+        ++count;
+    }
+    CHECK(count == 1500);
+    CHECK(last_order == 500);
+}
