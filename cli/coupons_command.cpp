@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "cli/pair_lines.h"
 #include "cli/receipt_text.h"
 #include "service/views.h"
 
@@ -27,6 +28,27 @@ int run_issue(const Settings& s, const std::string& member_text, const std::stri
         print_json(service::coupon_issue_json(*id, *coupon, *member));
     else
         std::cout << *id << '\n';
+    return 0;
+}
+
+// `coupons issue --from FILE`: every line's issue in one transaction, or none.
+int run_issue_many(const Settings& s, const std::string& path) {
+    auto lines = read_pair_lines(path, "MEMBER", kMax, "COUPON", kMax);
+    if (!lines) return report_error(s, lines.error());
+    std::vector<db::CouponGrant> grants;
+    for (const PairLine& l : *lines) grants.push_back({l.line, l.first, l.second});
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto ids = (*store)->issue_coupons_many(grants);
+    if (!ids) return report_error(s, ids.error());
+    if (s.json) {
+        Json list = Json::array();
+        for (size_t i = 0; i < ids->size(); ++i)
+            list.push_back(service::coupon_issue_json((*ids)[i], grants[i].coupon_id, grants[i].member_id));
+        print_json({{"issued", list}});
+    } else {
+        for (int64_t id : *ids) std::cout << id << '\n';  // one id a line, as a single issue prints it
+    }
     return 0;
 }
 
@@ -88,11 +110,18 @@ void add_coupons_command(CommandSetup setup) {
     auto* issue = coupons->add_subcommand("issue", "Issue a coupon to a member; prints the coupon_issue id");
     auto member = std::make_shared<std::string>();
     auto coupon = std::make_shared<std::string>();
-    issue->add_option("MEMBER", *member, "member id")->required();
-    issue->add_option("COUPON", *coupon, "coupon id")->required();
-    issue->footer("Example:\n  id=$(shopctl coupons issue 1 4)");
-    issue->callback([member, coupon, &selected] {
-        selected = [member, coupon](const Settings& s) { return run_issue(s, *member, *coupon); };
+    auto from = std::make_shared<std::string>();
+    issue->add_option("MEMBER", *member, "member id");
+    issue->add_option("COUPON", *coupon, "coupon id");
+    issue->add_option("--from", *from,
+                      "a file (or - for stdin) of 'MEMBER COUPON' lines (spaces, tab or comma): all in one transaction");
+    issue->footer("Example:\n  id=$(shopctl coupons issue 1 4)\n  shopctl coupons issue --from vip-coupons.csv --json");
+    issue->callback([member, coupon, from, &selected] {
+        selected = [member, coupon, from](const Settings& s) {
+            if (from->empty() == (member->empty() || coupon->empty()) || (!from->empty() && !member->empty()))
+                return report_error(s, Error::Usage("coupons issue: give MEMBER COUPON, or --from FILE (see shopctl coupons issue --help)"));
+            return from->empty() ? run_issue(s, *member, *coupon) : run_issue_many(s, *from);
+        };
     });
 
     auto* list = coupons->add_subcommand("list", "List a member's coupon issues and whether each is usable now");

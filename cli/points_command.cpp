@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "cli/pair_lines.h"
 #include "cli/receipt_text.h"
 #include "service/views.h"
 
@@ -32,6 +33,29 @@ int run_charge(const Settings& s, const std::string& member_text, const std::str
     } else {
         std::cout << "member " << points->member_id << " (" << points->name << "): +" << format_won(*amount)
                   << " points, balance " << format_won(points->balance) << '\n';
+    }
+    return 0;
+}
+
+// `points charge --from FILE`: every line's charge in one transaction, or none.
+int run_charge_many(const Settings& s, const std::string& path) {
+    auto lines = read_pair_lines(path, "MEMBER", kMax, "AMOUNT", kMaxStoredAmount);
+    if (!lines) return report_error(s, lines.error());
+    auto now = service::resolve_now(s);
+    if (!now) return report_error(s, now.error());
+    std::vector<db::PointCharge> charges;
+    for (const PairLine& l : *lines) charges.push_back({l.line, l.first, l.second});
+    auto store = service::open_store(s);
+    if (!store) return report_error(s, store.error());
+    auto charged = (*store)->charge_points_many(charges, *now);
+    if (!charged) return report_error(s, charged.error());
+    if (s.json) {
+        Json list = Json::array();
+        for (const auto& c : *charged) list.push_back({{"member_id", c.member_id}, {"charged", c.amount}, {"balance", c.balance}});
+        print_json({{"charges", list}});
+    } else {
+        std::cout << "charged " << charged->size() << " line" << (charged->size() == 1 ? "" : "s")
+                  << " in one transaction\n";
     }
     return 0;
 }
@@ -69,11 +93,18 @@ void add_points_command(CommandSetup setup) {
     auto* charge = points->add_subcommand("charge", "Add points to a member (a CHARGE history row)");
     auto member = std::make_shared<std::string>();
     auto amount = std::make_shared<std::string>();
-    charge->add_option("MEMBER", *member, "member id")->required();
-    charge->add_option("AMOUNT", *amount, "points to add, a positive integer")->required();
-    charge->footer("Example:\n  shopctl points charge 1 50000 --json");
-    charge->callback([member, amount, &selected] {
-        selected = [member, amount](const Settings& s) { return run_charge(s, *member, *amount); };
+    auto from = std::make_shared<std::string>();
+    charge->add_option("MEMBER", *member, "member id");
+    charge->add_option("AMOUNT", *amount, "points to add, a positive integer");
+    charge->add_option("--from", *from,
+                       "a file (or - for stdin) of 'MEMBER AMOUNT' lines (spaces, tab or comma): all in one transaction");
+    charge->footer("Example:\n  shopctl points charge 1 50000 --json\n  shopctl points charge --from november-bonus.csv");
+    charge->callback([member, amount, from, &selected] {
+        selected = [member, amount, from](const Settings& s) {
+            if (from->empty() == (member->empty() || amount->empty()) || (!from->empty() && !member->empty()))
+                return report_error(s, Error::Usage("points charge: give MEMBER AMOUNT, or --from FILE (see shopctl points charge --help)"));
+            return from->empty() ? run_charge(s, *member, *amount) : run_charge_many(s, *from);
+        };
     });
 
     auto* show = points->add_subcommand("show", "Show a member's balance and point history");

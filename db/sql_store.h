@@ -38,6 +38,8 @@ public:
     Result<MemberPoints> charge_points(int64_t member_id, Won amount, UnixSeconds now) override;
     Result<MemberPoints> member_points(int64_t member_id) override;
     Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) override;
+    Result<std::vector<ChargeResult>> charge_points_many(const std::vector<PointCharge>& charges, UnixSeconds now) override;
+    Result<std::vector<int64_t>> issue_coupons_many(const std::vector<CouponGrant>& grants) override;
     Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) override;
     Result<std::vector<ProductRow>> list_products(const ProductFilter& filter) override;
     Result<ProductRow> set_product(int64_t product_id, const ProductChange& change) override;
@@ -121,6 +123,10 @@ private:
                            const char* reason, const std::string& at);
     OutboxRow read_outbox_row(sql::Statement& s);
     Result<ProductRow> product_row(int64_t product_id);
+    // Inside a write scope, the member's row locked: the balance after a CHARGE of `amount`.
+    Result<Won> apply_charge(int64_t member_id, Won amount, const std::string& at);
+    // Inside a write scope: a new ISSUED coupon_issue's id.
+    Result<int64_t> apply_issue(int64_t member_id, int64_t coupon_id);
 
     // Members end in reverse: the statements are finalized before the connection closes.
     std::unique_ptr<sql::Connection> conn_;

@@ -119,6 +119,24 @@ struct MemberPoints {
     std::vector<PointEntry> history;
 };
 
+// One entry of a bulk `points charge --from` / `coupons issue --from`, with the input
+// line it came from, which an error names.
+struct PointCharge {
+    int64_t line = 0;
+    int64_t member_id = 0;
+    Won amount = 0;
+};
+struct ChargeResult {
+    int64_t member_id = 0;
+    Won amount = 0;
+    Won balance = 0;  // after this entry
+};
+struct CouponGrant {
+    int64_t line = 0;
+    int64_t member_id = 0;
+    int64_t coupon_id = 0;
+};
+
 struct MemberCoupon {
     IssuedCoupon issue;
     std::optional<int64_t> used_order_id;
@@ -214,6 +232,11 @@ public:
     virtual Result<MemberPoints> charge_points(int64_t member_id, Won amount, UnixSeconds now) = 0;
     virtual Result<MemberPoints> member_points(int64_t member_id) = 0;
     virtual Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) = 0;
+    // All of them or none, in one transaction, in input order; an error names the line.
+    virtual Result<std::vector<ChargeResult>> charge_points_many(const std::vector<PointCharge>& charges,
+                                                                 UnixSeconds now) = 0;
+    // The new coupon_issue ids, in input order.
+    virtual Result<std::vector<int64_t>> issue_coupons_many(const std::vector<CouponGrant>& grants) = 0;
     virtual Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) = 0;
     // By id: products with id > after_id (the next page), at most `limit`.
     virtual Result<std::vector<ProductRow>> list_products(const ProductFilter& filter) = 0;

@@ -1,4 +1,6 @@
 // Loading a fixture, and the small back-office writes: points and coupon issues.
+#include <algorithm>
+
 #include "db/row_readers.h"
 #include "db/sql_store.h"
 
@@ -131,28 +133,71 @@ Result<LoadCounts> SqlStore::load_fixture(const Fixture& f, UnixSeconds now) {
     });
 }
 
+Result<Won> SqlStore::apply_charge(int64_t member_id, Won amount, const std::string& at) {
+    auto member = find_member(member_id);
+    if (!member) return Error::UnknownMember(member_id);
+    auto after = checked_add(member->balance, amount);
+    if (!after || *after > kMaxStoredAmount)
+        return Error::InvalidInput("charging " + std::to_string(amount) + " points would take member " +
+                                   std::to_string(member_id) + "'s balance past 10^15, the most the store keeps");
+    auto& wallet = prepared(
+        "INSERT INTO point (member_id, balance) VALUES (:id, :balance) "
+        "ON CONFLICT (member_id) DO UPDATE SET balance = excluded.balance");
+    wallet.bind(":id", member_id);
+    wallet.bind(":balance", *after);
+    wallet.exec();
+    add_point_history(member_id, std::nullopt, amount, *after, "CHARGE", at);
+    return *after;
+}
+
 Result<MemberPoints> SqlStore::charge_points(int64_t member_id, Won amount, UnixSeconds now) {
     auto charged = run<Ok>([&]() -> Status {
         WriteScope scope(*this);
         conn_->lock_rows(member_id, {});
-        auto member = find_member(member_id);
-        if (!member) return Error::UnknownMember(member_id);
-        auto after = checked_add(member->balance, amount);
-        if (!after || *after > kMaxStoredAmount)
-            return Error::InvalidInput("charging " + std::to_string(amount) + " points would take member " +
-                                       std::to_string(member_id) + "'s balance past 10^15, the most the store keeps");
-        auto& wallet = prepared(
-            "INSERT INTO point (member_id, balance) VALUES (:id, :balance) "
-            "ON CONFLICT (member_id) DO UPDATE SET balance = excluded.balance");
-        wallet.bind(":id", member_id);
-        wallet.bind(":balance", *after);
-        wallet.exec();
-        add_point_history(member_id, std::nullopt, amount, *after, "CHARGE", format_timestamp(now));
+        auto after = apply_charge(member_id, amount, format_timestamp(now));
+        if (!after) return after.error();
         scope.commit();
         return Ok{};
     });
     if (!charged) return charged.error();
     return member_points(member_id);
+}
+
+namespace {
+// "line 3: member 99 does not exist", and the line in the error JSON.
+Error at_line(Error e, int64_t line) {
+    e.message = "line " + std::to_string(line) + ": " + e.message;
+    e.details["line"] = line;
+    return e;
+}
+
+// Every writer of a member's points locks its row first; several, in id order, so two
+// bulk runs never wait on each other in a circle.
+template <typename Entry>
+std::vector<int64_t> members_in_id_order(const std::vector<Entry>& entries) {
+    std::vector<int64_t> ids;
+    for (const Entry& e : entries) ids.push_back(e.member_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+}  // namespace
+
+Result<std::vector<ChargeResult>> SqlStore::charge_points_many(const std::vector<PointCharge>& charges, UnixSeconds now) {
+    return run<std::vector<ChargeResult>>([&]() -> Result<std::vector<ChargeResult>> {
+        WriteScope scope(*this);
+        for (int64_t id : members_in_id_order(charges)) conn_->lock_rows(id, {});
+        const std::string at = format_timestamp(now);
+        std::vector<ChargeResult> out;
+        out.reserve(charges.size());
+        for (const PointCharge& c : charges) {
+            auto after = apply_charge(c.member_id, c.amount, at);
+            if (!after) return at_line(after.error(), c.line);
+            out.push_back({c.member_id, c.amount, *after});
+        }
+        scope.commit();
+        return out;
+    });
 }
 
 Result<MemberPoints> SqlStore::member_points(int64_t member_id) {
@@ -172,20 +217,43 @@ Result<MemberPoints> SqlStore::member_points(int64_t member_id) {
     });
 }
 
+Result<int64_t> SqlStore::apply_issue(int64_t member_id, int64_t coupon_id) {
+    if (!find_member(member_id)) return Error::UnknownMember(member_id);
+    if (!row_exists(prepared("SELECT 1 FROM coupon WHERE id = :id"), coupon_id))
+        return Error::InvalidInput("coupon " + std::to_string(coupon_id) + " does not exist");
+    auto& insert = prepared("INSERT INTO coupon_issue (coupon_id, member_id, status) VALUES (:coupon, :member, 'ISSUED') RETURNING id");
+    insert.bind(":coupon", coupon_id);
+    insert.bind(":member", member_id);
+    insert.executeStep();
+    const int64_t id = insert.getColumn(0).getInt64();
+    insert.reset();
+    return id;
+}
+
 Result<int64_t> SqlStore::issue_coupon(int64_t member_id, int64_t coupon_id) {
     return run<int64_t>([&]() -> Result<int64_t> {
         WriteScope scope(*this);
-        if (!find_member(member_id)) return Error::UnknownMember(member_id);
-        if (!row_exists(prepared("SELECT 1 FROM coupon WHERE id = :id"), coupon_id))
-            return Error::InvalidInput("coupon " + std::to_string(coupon_id) + " does not exist");
-        auto& insert = prepared("INSERT INTO coupon_issue (coupon_id, member_id, status) VALUES (:coupon, :member, 'ISSUED') RETURNING id");
-        insert.bind(":coupon", coupon_id);
-        insert.bind(":member", member_id);
-        insert.executeStep();
-        const int64_t id = insert.getColumn(0).getInt64();
-        insert.reset();
+        auto id = apply_issue(member_id, coupon_id);
+        if (!id) return id.error();
         scope.commit();
-        return id;
+        return *id;
+    });
+}
+
+Result<std::vector<int64_t>> SqlStore::issue_coupons_many(const std::vector<CouponGrant>& grants) {
+    return run<std::vector<int64_t>>([&]() -> Result<std::vector<int64_t>> {
+        WriteScope scope(*this);
+        // As a checkout's: a member's coupons change under the member's row lock.
+        for (int64_t id : members_in_id_order(grants)) conn_->lock_rows(id, {});
+        std::vector<int64_t> ids;
+        ids.reserve(grants.size());
+        for (const CouponGrant& g : grants) {
+            auto id = apply_issue(g.member_id, g.coupon_id);
+            if (!id) return at_line(id.error(), g.line);
+            ids.push_back(*id);
+        }
+        scope.commit();
+        return ids;
     });
 }
 

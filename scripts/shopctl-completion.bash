@@ -5,7 +5,7 @@ _shopctl() {
     local globals="--db --now --json --busy-timeout --platform-url --platform-timeout --help --version"
     local commands="init load checkout quote batch replay orders points coupons products stock outbox verify help"
     case $prev in
-        --db|--junit|--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --db|--junit|--rejects|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--after|--price|--name|--filter) return ;;
         --format) COMPREPLY=($(compgen -W "table csv tsv jsonl" -- "$cur")); return ;;
     esac
@@ -13,7 +13,7 @@ _shopctl() {
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             # options that take a value: skip the value, it is not a command word
-            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--rejects|--status|--key|--before|--after|--price|--name|--filter|--format) ((i++)) ;;
+            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--rejects|--status|--key|--before|--after|--price|--name|--filter|--format|--from) ((i++)) ;;
             -*) ;;
             *) if [ -z "$cmd" ]; then cmd=${words[i]}; elif [ -z "$sub" ]; then sub=${words[i]}; fi ;;
         esac
@@ -37,7 +37,8 @@ _shopctl() {
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;
             products) [ "$sub" = set ] && extra="--price --status --name"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
             outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = retry ] && extra="--all-dead"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
-            coupons) [ "$sub" = list ] && extra="--member" ;;
+            coupons) [ "$sub" = list ] && extra="--member"; [ "$sub" = issue ] && extra="--from" ;;
+            points) [ "$sub" = charge ] && extra="--from" ;;
         esac
         COMPREPLY=($(compgen -W "$globals $extra" -- "$cur"))
         return

@@ -376,3 +376,48 @@ TEST_CASE("orders export: one row per line item, oldest order first, filtered, s
     CHECK(count == 1500);
     CHECK(last_order == 500);
 }
+
+TEST_CASE("points charge --from and coupons issue --from: a file of lines in one process, all of it or none") {
+    TestShop shop;
+    // 1,000 charges over three members, spaces, tabs, commas, CRLF, comments and blanks.
+    std::string lines = "# November bonus\n\n";
+    for (int i = 0; i < 1000; ++i) {
+        const int member = 1 + i % 3;
+        lines += i % 3 == 0 ? std::to_string(member) + " 10\n" : i % 3 == 1 ? std::to_string(member) + ",\t10\r\n"
+                                                                           : std::to_string(member) + "\t10\n";
+    }
+    const auto bulk = shop.run({"points", "charge", "--from", shop.write_file("bonus.txt", lines), "--json"});
+    REQUIRE(bulk.exit_code == 0);
+    const json charges = json::parse(bulk.out)["charges"];
+    REQUIRE(charges.size() == 1000);
+    CHECK(charges[0] == json{{"member_id", 1}, {"charged", 10}, {"balance", 50010}});
+    CHECK(charges[999] == json{{"member_id", 1}, {"charged", 10}, {"balance", 53340}});
+    CHECK(query_text(shop.db(), "SELECT balance FROM point WHERE member_id = 2") == "4330");
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM point_history WHERE reason = 'CHARGE'") == "1002");  // 2 from the fixture (member 3 had 0)
+    CHECK(shop.run({"verify"}).exit_code == 0);
+
+    // One bad line anywhere: nothing written, the line named.
+    const std::string before = shop.dump();
+    const auto stranger = shop.run({"points", "charge", "--from", "-", "--json"}, {"1 5\n2 5\n99 5\n", {}, ""});
+    CHECK(stranger.exit_code == 10);
+    CHECK(json::parse(stranger.out)["error"]["line"] == 3);
+    const auto malformed = shop.run({"points", "charge", "--from", "-"}, {"1 5\n2 five\n", {}, ""});
+    CHECK(malformed.exit_code == 65);
+    CHECK(malformed.err.find("line 2: AMOUNT must be an integer") != std::string::npos);
+    CHECK(shop.run({"points", "charge", "--from", "-"}, {"1 5 7\n", {}, ""}).exit_code == 65);
+    CHECK(shop.run({"points", "charge", "--from", "-"}, {"1 1000000000000000\n", {}, ""}).exit_code == 65);  // past 10^15
+    CHECK(shop.run({"points", "charge", "1", "5", "--from", "-"}, {"1 5\n", {}, ""}).exit_code == 64);
+    CHECK(shop.run({"points", "charge", "1"}).exit_code == 64);
+    CHECK(shop.run({"points", "charge", "--from", shop.dir() + "/missing.txt"}).exit_code == 66);
+    CHECK(shop.dump() == before);
+
+    const auto issued = shop.run({"coupons", "issue", "--from", "-"}, {"1 2\n3,1\n", {}, ""});
+    REQUIRE(issued.exit_code == 0);
+    CHECK(issued.out == "9\n10\n");  // one coupon_issue id a line, as one issue prints it
+    CHECK(query_text(shop.db(), "SELECT group_concat(member_id || ':' || coupon_id) FROM coupon_issue WHERE id >= 9") == "1:2,3:1");
+    const std::string after_issue = shop.dump();
+    const auto missing = shop.run({"coupons", "issue", "--from", "-", "--json"}, {"2 1\n2 404\n", {}, ""});
+    CHECK(missing.exit_code == 65);
+    CHECK(json::parse(missing.out)["error"]["line"] == 2);
+    CHECK(shop.dump() == after_issue);
+}
