@@ -20,6 +20,7 @@ struct ReplayCommandOptions {
     std::string junit;
     std::string filter;
     bool fail_fast = false;
+    std::string record;  // --record FILE: the scenario with what it printed as its expectations
 };
 
 // The JUnit class of a scenario: its file without ".json", whose dot would read as a package.
@@ -87,6 +88,39 @@ Status write_junit(const std::string& path, const std::vector<qa::ScenarioOutcom
     return ok_status();
 }
 
+// `replay SCENARIO --record FILE`: runs the scenario and writes it again with every
+// step's `expect` set to what the step printed and `expect_state` to the store after
+// it: a new scenario's expectations, to trim by hand to what matters.
+int run_record(const Settings& s, const ReplayCommandOptions& o, const qa::ReplayOptions& base) {
+    if (o.paths.size() != 1 || (o.paths[0] != "-" && std::filesystem::is_directory(o.paths[0])) || !o.junit.empty() ||
+        !o.filter.empty())
+        return report_error(s, Error::Usage("replay --record takes one scenario file (no directory, --junit or --filter)"));
+    auto text = service::read_input(o.paths[0], service::kMaxDocumentBytes, qa::invalid_scenario);
+    if (!text) return report_error(s, text.error());
+    auto scenario = qa::parse_scenario_text(*text, o.paths[0]);
+    if (!scenario) return report_error(s, scenario.error());
+    qa::ReplayOptions options = base;
+    options.keep_outputs = true;
+    const auto outcome = qa::replay_scenario(*scenario, options);
+    if (outcome.malformed) return report_error(s, Error::InvalidInput(outcome.error));
+    auto recorded = parse_json_text(*text, qa::invalid_scenario, "the scenario");
+    if (!recorded) return report_error(s, recorded.error());
+    for (size_t i = 0; i < outcome.outputs.size(); ++i) (*recorded)["steps"][i]["expect"] = outcome.outputs[i];
+    (*recorded)["expect_state"] = *outcome.state;
+    const std::string out = recorded->dump(2) + "\n";
+    if (o.record == "-") {
+        std::cout << out;
+    } else {
+        std::ofstream file(o.record, std::ios::binary | std::ios::trunc);
+        if (!(file << out) || !(file.flush()))
+            return report_error(s, Error::InvalidInput("--record: cannot write " + quote_user_text(o.record)));
+    }
+    std::cerr << "replay: recorded " << outcome.outputs.size() << " step" << (outcome.outputs.size() == 1 ? "" : "s")
+              << " and the end state of " << quote_user_text(outcome.name)
+              << (o.record == "-" ? "" : " to " + o.record) << '\n';
+    return 0;
+}
+
 int run_replay(const Settings& s, const ReplayCommandOptions& o) {
     auto now = service::resolve_now(s);
     if (!now) return report_error(s, now.error());
@@ -112,6 +146,7 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
     }
     options.busy_timeout_ms = static_cast<int>(s.busy_timeout_ms);
     options.default_now = *now;
+    if (!o.record.empty()) return run_record(s, o, options);
 
     std::vector<qa::ScenarioOutcome> outcomes;
     double total = 0;
@@ -183,7 +218,11 @@ void add_replay_command(CommandSetup setup) {
     sub->add_option("--junit", options->junit, "also write a JUnit XML report to this file");
     sub->add_option("--filter", options->filter, "only scenarios whose name or file contains this text");
     sub->add_flag("--fail-fast", options->fail_fast, "stop at the first scenario that does not pass");
-    sub->footer("Example:\n  shopctl replay fixtures/scenarios --junit replay.xml");
+    sub->add_option("--record", options->record,
+                    "run one scenario and write it to this file (- for stdout) with what each step printed as its "
+                    "expect, and the store after it as expect_state");
+    sub->footer("Example:\n  shopctl replay fixtures/scenarios --junit replay.xml\n"
+                "  shopctl replay draft.json --record new-scenario.json");
     sub->group("QA");
     RunFunction& selected = setup.selected;
     sub->callback([options, &selected] {

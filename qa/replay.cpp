@@ -239,6 +239,12 @@ ScenarioOutcome replay_scenario(const Scenario& sc, const ReplayOptions& options
         auto output = run_step(**store, step, step.now.value_or(now), where);
         if (!output) return malformed(sc.file + ": " + output.error().message);
         if (step.expect) match_subset(*step.expect, *output, "$", where, outcome.mismatches);
+        if (options.keep_outputs) outcome.outputs.push_back(std::move(*output));
+    }
+    if (options.keep_outputs) {
+        auto state = (*store)->state_summary();
+        if (!state) return malformed(state.error().message);
+        outcome.state = std::move(*state);
     }
     if (sc.expect_state) {
         auto state = (*store)->state_summary();

@@ -27,6 +27,10 @@ struct ScenarioOutcome {
     std::string error;
     std::vector<Mismatch> mismatches;
     double seconds = 0;
+    // With ReplayOptions::keep_outputs: each step's JSON output, and the store's state
+    // after the last (what `replay --record` writes as the expectations).
+    std::vector<Json> outputs;
+    std::optional<Json> state;
     bool passed() const { return !malformed && mismatches.empty(); }
 };
 
@@ -36,6 +40,7 @@ struct ReplayOptions {
     std::optional<std::string> db_path;
     int busy_timeout_ms = 5000;
     std::optional<UnixSeconds> default_now;
+    bool keep_outputs = false;
 };
 
 // The scenario files named by the arguments: files as given, directories walked

@@ -5,7 +5,7 @@ _shopctl() {
     local globals="--db --now --json --busy-timeout --platform-url --platform-timeout --help --version"
     local commands="init load checkout quote batch replay orders points coupons products stock outbox verify help"
     case $prev in
-        --db|--junit|--rejects|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --db|--junit|--rejects|--from|--record) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --now|--busy-timeout|--platform-url|--platform-timeout|--member|--since|--until|--limit|--commit-every|--key|--before|--after|--price|--name|--filter) return ;;
         --format) COMPREPLY=($(compgen -W "table csv tsv jsonl" -- "$cur")); return ;;
     esac
@@ -13,7 +13,7 @@ _shopctl() {
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             # options that take a value: skip the value, it is not a command word
-            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--rejects|--status|--key|--before|--after|--price|--name|--filter|--format|--from) ((i++)) ;;
+            --db|--now|--busy-timeout|--platform-url|--platform-timeout|--junit|--member|--since|--until|--limit|--commit-every|--rejects|--status|--key|--before|--after|--price|--name|--filter|--format|--from|--record) ((i++)) ;;
             -*) ;;
             *) if [ -z "$cmd" ]; then cmd=${words[i]}; elif [ -z "$sub" ]; then sub=${words[i]}; fi ;;
         esac
@@ -31,7 +31,7 @@ _shopctl() {
         case $cmd in
             checkout|quote) extra="--explain" ;;
             batch) extra="--commit-every --rejects --summary-json" ;;
-            replay) extra="--junit --filter --fail-fast" ;;
+            replay) extra="--junit --filter --fail-fast --record" ;;
             orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit --format"
                     [ "$sub" = export ] && extra="--member --since --until --status --key --format"
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;

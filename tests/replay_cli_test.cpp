@@ -138,3 +138,41 @@ TEST_CASE("replay --db makes a scratch store, and never deletes or overwrites a 
     CHECK(run_shopctl({"--db", dir + "/w.db", "replay", dir + "/s.json"}).exit_code == 65);
     remove_tree(dir);
 }
+
+TEST_CASE("replay --record writes the scenario with what each step printed as its expectations") {
+    const std::string dir = make_temp_dir();
+    // A draft: steps, no expectations yet.
+    json draft = json::parse(kScenario);
+    for (auto& step : draft["steps"]) step.erase("expect");
+    draft.erase("expect_state");
+    write(dir + "/draft.json", draft.dump());
+    const auto r = run_shopctl({"replay", dir + "/draft.json", "--record", dir + "/new.json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("recorded 2 steps and the end state of 'last mug goes once'") != std::string::npos);
+    const json recorded = json::parse(slurp(dir + "/new.json"));
+    CHECK(recorded["name"] == "last mug goes once");
+    CHECK(recorded["steps"][0]["checkout"] == draft["steps"][0]["checkout"]);  // inputs kept as they were
+    CHECK(recorded["steps"][0]["expect"]["total"] == 60000);
+    CHECK(recorded["steps"][0]["expect"]["order_id"] == 1);
+    CHECK(recorded["steps"][1]["expect"]["error"]["code"] == "OUT_OF_STOCK");
+    CHECK(recorded["expect_state"]["stock"]["10"] == 0);
+    CHECK(recorded["expect_state"]["orders"] == 1);
+    // It passes as it is, and fails once an expectation is changed: the expectations are real.
+    CHECK(run_shopctl({"replay", dir + "/new.json"}).exit_code == 0);
+    json changed = recorded;
+    changed["steps"][0]["expect"]["total"] = 59999;
+    write(dir + "/changed.json", changed.dump());
+    const auto failed = run_shopctl({"replay", dir + "/changed.json"});
+    CHECK(failed.exit_code == 1);
+    CHECK(failed.out.find("$.total") != std::string::npos);
+    // To stdout with -, from stdin with -.
+    const auto piped = run_shopctl({"replay", "-", "--record", "-"}, {draft.dump(), {}, ""});
+    REQUIRE(piped.exit_code == 0);
+    CHECK(json::parse(piped.out) == recorded);
+    // One scenario file only.
+    CHECK(run_shopctl({"replay", dir, "--record", dir + "/x.json"}).exit_code == 64);
+    CHECK(run_shopctl({"replay", dir + "/draft.json", dir + "/new.json", "--record", "-"}).exit_code == 64);
+    write(dir + "/bad.json", R"({"name": "bad", "steps": [{"chekout": {}}]})");
+    CHECK(run_shopctl({"replay", dir + "/bad.json", "--record", "-"}).exit_code == 65);
+    remove_tree(dir);
+}
