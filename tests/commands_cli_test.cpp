@@ -1,6 +1,7 @@
 // The back-office commands through the real binary.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -420,4 +421,59 @@ TEST_CASE("points charge --from and coupons issue --from: a file of lines in one
     CHECK(missing.exit_code == 65);
     CHECK(json::parse(missing.out)["error"]["line"] == 2);
     CHECK(shop.dump() == after_issue);
+}
+
+namespace {
+// What the bash completion offers for the words typed so far (the last one being completed).
+std::vector<std::string> complete(const std::vector<std::string>& words) {
+    std::string array;
+    for (const auto& w : words) array += " '" + w + "'";
+    const std::string script = "source '" + std::string(SHOPCTL_SOURCE_DIR) +
+                               "/scripts/shopctl-completion.bash'; COMP_WORDS=(" + array +
+                               "); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); _shopctl; printf '%s\\n' \"${COMPREPLY[@]}\"";
+    const auto r = run_program({"/bin/bash", "-c", script});
+    std::vector<std::string> out;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) out.push_back(line);
+    return out;
+}
+
+bool offers(const std::vector<std::string>& offered, const std::string& word) {
+    return std::find(offered.begin(), offered.end(), word) != offered.end();
+}
+}  // namespace
+
+TEST_CASE("bash completion: commands after global options, statuses per command, every option of every command") {
+    CHECK(offers(complete({"shopctl", "--db", "x.db", ""}), "checkout"));  // --db's value is not the command
+    CHECK(offers(complete({"shopctl", "--db", "x.db", "orders", ""}), "export"));
+    const auto order_statuses = complete({"shopctl", "orders", "list", "--status", ""});
+    CHECK(offers(order_statuses, "PARTIALLY_RETURNED"));
+    CHECK_FALSE(offers(order_statuses, "DEAD"));
+    CHECK(offers(complete({"shopctl", "outbox", "list", "--status", ""}), "DEAD"));
+    CHECK(offers(complete({"shopctl", "help", "ord"}), "orders"));
+    // Each command's --help options are offered after it: the completion keeps up with the CLI.
+    const std::vector<std::vector<std::string>> commands = {
+        {"init"}, {"load"}, {"checkout"}, {"quote"}, {"batch"}, {"replay"}, {"verify"},
+        {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"points", "charge"},
+        {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
+        {"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry"}};
+    for (const auto& command : commands) {
+        std::vector<std::string> help_args = command;
+        help_args.push_back("--help");
+        const auto help = run_shopctl(help_args);
+        std::vector<std::string> words = {"shopctl"};
+        words.insert(words.end(), command.begin(), command.end());
+        words.push_back("--");
+        const auto offered = complete(words);
+        std::istringstream lines(help.out.substr(help.out.find("Options:")));
+        for (std::string line; std::getline(lines, line);) {
+            const auto at = line.find("--");
+            if (line.rfind("  ", 0) != 0 || at == std::string::npos || at > 6) continue;
+            const std::string option = line.substr(at, line.find_first_of(" ,=", at) - at);
+            if (option == "--help") continue;
+            INFO("shopctl " << command[0] << (command.size() > 1 ? " " + command[1] : "") << " " << option);
+            CHECK(offers(offered, option));
+        }
+    }
 }
