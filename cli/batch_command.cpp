@@ -222,14 +222,14 @@ int run_batch(const Settings& s, const BatchOptions& o) {
 void add_batch_command(CommandSetup setup) {
     auto* sub = setup.app.add_subcommand("batch", "Check out one cart per line of a JSONL file; each cart on its own");
     auto options = std::make_shared<BatchOptions>();
-    sub->add_option("CARTS", options->path, "JSONL file, one cart per line, or - to read stdin")->required();
+    sub->add_option("CARTS", options->path, "JSONL file, one cart per line, or - to read stdin")->type_name("FILE")->required();
     sub->add_option("--commit-every", options->commit_every,
                     "carts per transaction, each in its own savepoint (default " +
-                        std::to_string(service::kDefaultCommitEvery) + "; 1: one transaction per cart)");
+                        std::to_string(service::kDefaultCommitEvery) + "; 1: one transaction per cart)")->type_name("INT");
     sub->add_flag("--summary-json", options->summary_json,
                   "print the summary on stderr as one JSON object (carts, ok, new, replayed, failed, failed_by_code, ...)");
     sub->add_option("--rejects", options->rejects,
-                    "write each failed cart's line here, as read (ready to fix and send again)");
+                    "write each failed cart's line here, as read (ready to fix and send again)")->type_name("FILE");
     sub->footer("Example:\n  shopctl batch orders.jsonl > results.jsonl\n  jq -c 'select(.ok == false)' results.jsonl\n"
                 "  shopctl batch orders.jsonl --rejects failed.jsonl && echo all done");
     sub->group("Orders");

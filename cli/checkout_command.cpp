@@ -42,7 +42,7 @@ void add_one(CommandSetup setup, const char* name, const char* description, cons
              db::CheckoutMode mode) {
     auto* sub = setup.app.add_subcommand(name, description);
     auto options = std::make_shared<CheckoutOptions>();
-    sub->add_option("CART", options->cart_path, "cart JSON file, or - to read stdin")->required();
+    sub->add_option("CART", options->cart_path, "cart JSON file, or - to read stdin")->type_name("FILE")->required();
     sub->add_flag("--explain", options->explain, "also say, for each of the member's coupons, whether it was used and why not");
     sub->footer(example);
     sub->group("Orders");

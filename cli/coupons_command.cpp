@@ -111,10 +111,10 @@ void add_coupons_command(CommandSetup setup) {
     auto member = std::make_shared<std::string>();
     auto coupon = std::make_shared<std::string>();
     auto from = std::make_shared<std::string>();
-    issue->add_option("MEMBER", *member, "member id");
-    issue->add_option("COUPON", *coupon, "coupon id");
+    issue->add_option("MEMBER", *member, "member id")->type_name("INT");
+    issue->add_option("COUPON", *coupon, "coupon id")->type_name("INT");
     issue->add_option("--from", *from,
-                      "a file (or - for stdin) of 'MEMBER COUPON' lines (spaces, tab or comma): all in one transaction");
+                      "a file (or - for stdin) of 'MEMBER COUPON' lines (spaces, tab or comma): all in one transaction")->type_name("FILE");
     issue->footer("Example:\n  id=$(shopctl coupons issue 1 4)\n  shopctl coupons issue --from vip-coupons.csv --json");
     issue->callback([member, coupon, from, &selected] {
         selected = [member, coupon, from](const Settings& s) {
@@ -126,7 +126,7 @@ void add_coupons_command(CommandSetup setup) {
 
     auto* list = coupons->add_subcommand("list", "List a member's coupon issues and whether each is usable now");
     auto list_member = std::make_shared<std::string>();
-    list->add_option("--member", *list_member, "member id")->required();
+    list->add_option("--member", *list_member, "member id")->type_name("INT")->required();
     list->footer("Example:\n  shopctl coupons list --member 1 --json");
     list->callback([list_member, &selected] {
         selected = [list_member](const Settings& s) {

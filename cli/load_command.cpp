@@ -11,7 +11,7 @@ namespace shopctl::cli {
 void add_load_command(CommandSetup setup) {
     auto* sub = setup.app.add_subcommand("load", "Upsert members, products, coupons and coupon issues from a fixture");
     auto path = std::make_shared<std::string>();
-    sub->add_option("FIXTURE", *path, "fixture JSON file, or - to read stdin")->required();
+    sub->add_option("FIXTURE", *path, "fixture JSON file, or - to read stdin")->type_name("FILE")->required();
     sub->footer("Example:\n  shopctl load fixtures/demo.json");
     sub->group("Store");
     RunFunction& selected = setup.selected;

@@ -131,15 +131,15 @@ int run(int argc, char** argv) {
         "Exit codes: 0 ok, 10-20 checkout refusals (see README), 64 usage, 65 invalid input, 66 input not found,\n"
         "69 platform unavailable, 74 store error, 75 store busy.\n\nExample:\n"
         "  shopctl init && shopctl load fixtures/demo.json && shopctl checkout fixtures/demo-cart.json");
-    app.add_option("--db", settings.db_path, "store: a SQLite file (default ./shop.db) or a postgresql:// URI")->envname("SHOPCTL_DB")->group("Global options");
-    app.add_option("--now", settings.now, "pin the clock: an RFC 3339 UTC time")->envname("SHOPCTL_NOW")->group("Global options");
+    app.add_option("--db", settings.db_path, "store: a SQLite file (default ./shop.db) or a postgresql:// URI")->type_name("PATH|URI")->envname("SHOPCTL_DB")->group("Global options");
+    app.add_option("--now", settings.now, "pin the clock: an RFC 3339 UTC time")->type_name("TIME")->envname("SHOPCTL_NOW")->group("Global options");
     app.add_flag("--json", settings.json, "print exactly one JSON document on stdout")->group("Global options");
-    app.add_option("--busy-timeout", busy_timeout, "wait this many ms for the store's write lock (default 5000)")
+    app.add_option("--busy-timeout", busy_timeout, "wait this many ms for the store's write lock (default 5000)")->type_name("INT")
         ->group("Global options");
-    app.add_option("--platform-url", settings.platform_url, "data platform URL (http:// or https://)")
+    app.add_option("--platform-url", settings.platform_url, "data platform URL (http:// or https://)")->type_name("URL")
         ->envname("SHOPCTL_PLATFORM_URL")
         ->group("Global options");
-    app.add_option("--platform-timeout", platform_timeout, "total seconds per platform request (default 10)")
+    app.add_option("--platform-timeout", platform_timeout, "total seconds per platform request (default 10)")->type_name("INT")
         ->group("Global options");
 
     // A later --db or --now overrides an earlier one (an alias may carry defaults).

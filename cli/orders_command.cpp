@@ -58,11 +58,11 @@ Result<db::OrderFilter> parse_order_filter(const ListOptions& o) {
 }
 
 void add_order_filter_options(CLI::App& command, ListOptions& o) {
-    command.add_option("--member", o.member, "only this member's orders");
-    command.add_option("--since", o.since, "only orders created at or after this time (RFC 3339, or a date)");
-    command.add_option("--until", o.until, "only orders created before this time (RFC 3339, or a date)");
-    command.add_option("--status", o.status, "PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED (any case)");
-    command.add_option("--key", o.key, "the order with this idempotency_key (a PO number, say)");
+    command.add_option("--member", o.member, "only this member's orders")->type_name("INT");
+    command.add_option("--since", o.since, "only orders created at or after this time (RFC 3339, or a date)")->type_name("TIME");
+    command.add_option("--until", o.until, "only orders created before this time (RFC 3339, or a date)")->type_name("TIME");
+    command.add_option("--status", o.status, "PAID, PARTIALLY_RETURNED, RETURNED or CANCELLED (any case)")->type_name("STATUS");
+    command.add_option("--key", o.key, "the order with this idempotency_key (a PO number, say)")->type_name("KEY");
 }
 
 Json order_summary_json(const db::OrderSummary& x) {
@@ -236,40 +236,40 @@ void add_orders_command(CommandSetup setup) {
     auto* list = orders->add_subcommand("list", "List orders, newest first");
     auto lo = std::make_shared<ListOptions>();
     add_order_filter_options(*list, *lo);
-    list->add_option("--before", lo->before, "only orders with a smaller id: the next page");
-    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
+    list->add_option("--before", lo->before, "only orders with a smaller id: the next page")->type_name("INT");
+    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on")->type_name("INT");
     list->footer("Example:\n  shopctl orders list --status paid --since 2026-11-01 --until 2026-12-01\n"
                  "  shopctl orders list --json | jq .next_before   # then: --before N");
-    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows");
+    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows")->type_name("FORMAT");
     list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
 
     auto* exp = orders->add_subcommand("export", "Every line item of the orders chosen, one row each, oldest first");
     auto eo = std::make_shared<ListOptions>();
     eo->format = "csv";
     add_order_filter_options(*exp, *eo);
-    exp->add_option("--format", eo->format, "csv (default, RFC 4180), tsv or jsonl");
+    exp->add_option("--format", eo->format, "csv (default, RFC 4180), tsv or jsonl")->type_name("FORMAT");
     exp->footer("Example:\n  shopctl orders export --since 2026-11-01 --until 2026-12-01 > november.csv\n"
                 "  shopctl orders export --format jsonl | jq -s 'map(.amount) | add'");
     exp->callback([eo, &selected] { selected = [eo](const Settings& s) { return run_export(s, *eo); }; });
 
     auto* show = orders->add_subcommand("show", "Print an order's receipt");
     auto show_id = std::make_shared<std::string>();
-    show->add_option("ORDER_ID", *show_id, "the order id")->required();
+    show->add_option("ORDER_ID", *show_id, "the order id")->type_name("INT")->required();
     show->footer("Example:\n  shopctl orders show 7 --json");
     show->callback([show_id, &selected] { selected = [show_id](const Settings& s) { return run_show(s, *show_id); }; });
 
     auto* cancel = orders->add_subcommand(
         "cancel", "Cancel an order: everything not yet returned comes back, points refunded, valid coupons reissued");
     auto co = std::make_shared<ReturnOptions>();
-    cancel->add_option("ORDER_ID", co->order_id, "the order id")->required();
+    cancel->add_option("ORDER_ID", co->order_id, "the order id")->type_name("INT")->required();
     cancel->footer("Example:\n  shopctl orders cancel 7 --json");
     cancel->callback([co, &selected] { selected = [co](const Settings& s) { return run_return(s, *co, true); }; });
 
     auto* ret = orders->add_subcommand(
         "return", "Take back part of an order: stock back, the exact refund in points, coupons back once whole");
     auto ro = std::make_shared<ReturnOptions>();
-    ret->add_option("ORDER_ID", ro->order_id, "the order id")->required();
-    ret->add_option("LINES", ro->lines, "what comes back, as PRODUCT_ID:QTY (e.g. 10:2 11:1)")->required();
+    ret->add_option("ORDER_ID", ro->order_id, "the order id")->type_name("INT")->required();
+    ret->add_option("LINES", ro->lines, "what comes back, as PRODUCT_ID:QTY (e.g. 10:2 11:1)")->type_name("PRODUCT_ID:QTY")->required();
     ret->add_flag("--dry-run", ro->dry_run, "print the refund without writing anything");
     ret->add_flag("--explain", ro->explain, "say how each line's refund was found");
     ret->footer("Example:\n  shopctl orders return 7 10:1 --dry-run --explain\n  shopctl orders return 7 10:1 11:2 --json");

@@ -144,10 +144,10 @@ void add_outbox_command(CommandSetup setup) {
 
     auto* list = outbox->add_subcommand("list", "List outbox rows, oldest first");
     auto lo = std::make_shared<ListOptions>();
-    list->add_option("--status", lo->status, "PENDING, SENT or DEAD (any case)");
-    list->add_option("--after", lo->after, "only rows with a larger id: the next page");
-    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
-    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows");
+    list->add_option("--status", lo->status, "PENDING, SENT or DEAD (any case)")->type_name("STATUS");
+    list->add_option("--after", lo->after, "only rows with a larger id: the next page")->type_name("INT");
+    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on")->type_name("INT");
+    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows")->type_name("FORMAT");
     list->footer("Example:\n  shopctl outbox list --status pending --json\n  shopctl outbox list --status dead --format csv > dead.csv\n"
                  "  shopctl outbox list --json | jq .next_after   # then: --after N");
     list->callback([lo, &selected] { selected = [lo](const Settings& s) { return run_list(s, *lo); }; });
@@ -161,7 +161,7 @@ void add_outbox_command(CommandSetup setup) {
     auto* retry = outbox->add_subcommand("retry", "Requeue a DEAD row (by outbox id), or all of them, with attempts 0");
     auto id = std::make_shared<std::string>();
     auto all_dead = std::make_shared<bool>(false);
-    retry->add_option("OUTBOX_ID", *id, "the outbox row's id");
+    retry->add_option("OUTBOX_ID", *id, "the outbox row's id")->type_name("INT");
     retry->add_flag("--all-dead", *all_dead, "every DEAD row, in one transaction");
     retry->footer("Example:\n  shopctl outbox retry 12\n  shopctl outbox retry --all-dead && shopctl outbox flush");
     retry->callback([id, all_dead, &selected] {

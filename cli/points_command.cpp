@@ -94,10 +94,10 @@ void add_points_command(CommandSetup setup) {
     auto member = std::make_shared<std::string>();
     auto amount = std::make_shared<std::string>();
     auto from = std::make_shared<std::string>();
-    charge->add_option("MEMBER", *member, "member id");
-    charge->add_option("AMOUNT", *amount, "points to add, a positive integer");
+    charge->add_option("MEMBER", *member, "member id")->type_name("INT");
+    charge->add_option("AMOUNT", *amount, "points to add, a positive integer")->type_name("INT");
     charge->add_option("--from", *from,
-                       "a file (or - for stdin) of 'MEMBER AMOUNT' lines (spaces, tab or comma): all in one transaction");
+                       "a file (or - for stdin) of 'MEMBER AMOUNT' lines (spaces, tab or comma): all in one transaction")->type_name("FILE");
     charge->footer("Example:\n  shopctl points charge 1 50000 --json\n  shopctl points charge --from november-bonus.csv");
     charge->callback([member, amount, from, &selected] {
         selected = [member, amount, from](const Settings& s) {
@@ -109,7 +109,7 @@ void add_points_command(CommandSetup setup) {
 
     auto* show = points->add_subcommand("show", "Show a member's balance and point history");
     auto show_member = std::make_shared<std::string>();
-    show->add_option("MEMBER", *show_member, "member id")->required();
+    show->add_option("MEMBER", *show_member, "member id")->type_name("INT")->required();
     show->footer("Example:\n  shopctl points show 1 --json");
     show->callback([show_member, &selected] {
         selected = [show_member](const Settings& s) { return run_show(s, *show_member); };

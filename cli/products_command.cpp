@@ -98,19 +98,19 @@ void add_products_command(CommandSetup setup) {
     products->group("Store");
     auto* list = products->add_subcommand("list", "List products with price, stock and status, by id");
     auto lo = std::make_shared<ListOptions>();
-    list->add_option("--status", lo->status, "ON_SALE or SALE_ENDED (any case)");
-    list->add_option("--after", lo->after, "only products with a larger id: the next page");
-    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on");
-    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows");
+    list->add_option("--status", lo->status, "ON_SALE or SALE_ENDED (any case)")->type_name("STATUS");
+    list->add_option("--after", lo->after, "only products with a larger id: the next page")->type_name("INT");
+    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on")->type_name("INT");
+    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows")->type_name("FORMAT");
     list->footer("Example:\n  shopctl products list --status sale_ended\n"
                  "  shopctl products list --json --limit 1000000 | jq '.products[] | select(.stock == 0)'");
     products->footer("Example:\n  shopctl products list\n  shopctl products set 10 --price 13000");
     auto* set = products->add_subcommand("set", "Change a product's price, sale status or name, live");
     auto so = std::make_shared<SetOptions>();
-    set->add_option("PRODUCT_ID", so->id, "the product id")->required();
-    set->add_option("--price", so->price, "the new price in won");
-    set->add_option("--status", so->status, "ON_SALE or SALE_ENDED (any case)");
-    set->add_option("--name", so->name, "the new name")->each([so](const std::string&) { so->name_given = true; });
+    set->add_option("PRODUCT_ID", so->id, "the product id")->type_name("INT")->required();
+    set->add_option("--price", so->price, "the new price in won")->type_name("INT");
+    set->add_option("--status", so->status, "ON_SALE or SALE_ENDED (any case)")->type_name("STATUS");
+    set->add_option("--name", so->name, "the new name")->type_name("NAME")->each([so](const std::string&) { so->name_given = true; });
     set->footer("Example:\n  shopctl products set 10 --price 13000 --status ON_SALE");
     RunFunction& selected = setup.selected;
     set->callback([so, &selected] { selected = [so](const Settings& s) { return run_set(s, *so); }; });

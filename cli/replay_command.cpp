@@ -214,13 +214,13 @@ int run_replay(const Settings& s, const ReplayCommandOptions& o) {
 void add_replay_command(CommandSetup setup) {
     auto* sub = setup.app.add_subcommand("replay", "Replay QA scenarios: PASS/FAIL with a diff; JUnit XML with --junit");
     auto options = std::make_shared<ReplayCommandOptions>();
-    sub->add_option("SCENARIOS", options->paths, "scenario files or directories of them; - reads one from stdin")->required();
-    sub->add_option("--junit", options->junit, "also write a JUnit XML report to this file");
+    sub->add_option("SCENARIOS", options->paths, "scenario files or directories of them; - reads one from stdin")->type_name("PATH")->required();
+    sub->add_option("--junit", options->junit, "also write a JUnit XML report to this file")->type_name("FILE");
     sub->add_option("--filter", options->filter, "only scenarios whose name or file contains this text");
     sub->add_flag("--fail-fast", options->fail_fast, "stop at the first scenario that does not pass");
     sub->add_option("--record", options->record,
                     "run one scenario and write it to this file (- for stdout) with what each step printed as its "
-                    "expect, and the store after it as expect_state");
+                    "expect, and the store after it as expect_state")->type_name("FILE");
     sub->footer("Example:\n  shopctl replay fixtures/scenarios --junit replay.xml\n"
                 "  shopctl replay draft.json --record new-scenario.json");
     sub->group("QA");

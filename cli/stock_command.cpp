@@ -16,8 +16,8 @@ void add_stock_command(CommandSetup setup) {
     auto* add = stock->add_subcommand("add", "Add DELTA units to a product's stock (negative takes away)");
     auto id = std::make_shared<std::string>();
     auto delta = std::make_shared<std::string>();
-    add->add_option("PRODUCT_ID", *id, "the product id")->required();
-    add->add_option("DELTA", *delta, "units to add; negative to take away (never below zero)")
+    add->add_option("PRODUCT_ID", *id, "the product id")->type_name("INT")->required();
+    add->add_option("DELTA", *delta, "units to add; negative to take away (never below zero)")->type_name("INT")
         ->required()
         ->allow_extra_args(false);
     add->footer("Example:\n  shopctl stock add 10 24\n  shopctl stock add 10 -3");

@@ -147,6 +147,21 @@ TEST_CASE("--help lists grouped commands, and every command's help ends with an 
         CHECK(r.out.find("Example:") != std::string::npos);
     }
     CHECK(run_shopctl({"--version"}).out.find("shopctl ") == 0);
+    // Values are named by what they hold: integers as INT, files as FILE, times as TIME.
+    const auto batch = run_shopctl({"batch", "--help"}).out;
+    CHECK(batch.find("--commit-every INT") != std::string::npos);
+    CHECK(batch.find("--rejects FILE") != std::string::npos);
+    CHECK(batch.find("CARTS FILE") != std::string::npos);
+    const auto list = run_shopctl({"orders", "list", "--help"}).out;
+    CHECK(list.find("--limit INT") != std::string::npos);
+    CHECK(list.find("--since TIME") != std::string::npos);
+    CHECK(run_shopctl({"orders", "cancel", "--help"}).out.find("ORDER_ID INT") != std::string::npos);
+    CHECK(run_shopctl({"--help"}).out.find("--busy-timeout INT") != std::string::npos);
+    for (const auto& cmd : std::vector<std::vector<std::string>>{{"batch"}, {"orders", "list"}, {"points", "charge"}}) {
+        std::vector<std::string> args = cmd;
+        args.push_back("--help");
+        CHECK(run_shopctl(args).out.find(" TEXT ") == std::string::npos);
+    }
 }
 
 TEST_CASE("colour only on a terminal, and never with NO_COLOR") {
