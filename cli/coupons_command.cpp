@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/list_page.h"
 #include "cli/output.h"
 #include "cli/pair_lines.h"
 #include "cli/receipt_text.h"
@@ -52,34 +53,48 @@ int run_issue_many(const Settings& s, const std::string& path) {
     return 0;
 }
 
-int run_list(const Settings& s, const std::string& member_text, const std::optional<UnixSeconds>& now) {
-    auto member = parse_int_argument(member_text, "--member", 1, kMax);
+Json member_coupon_json(const db::MemberCoupon& mc, const std::optional<UnixSeconds>& now) {
+    auto opt_time = [](const std::optional<UnixSeconds>& t) { return t ? Json(format_timestamp(*t)) : Json(nullptr); };
+    const Coupon& c = mc.issue.coupon;
+    return {{"coupon_issue_id", mc.issue.issue_id},
+            {"coupon_id", c.id},
+            {"name", c.name},
+            {"scope", scope_name(c.scope)},
+            {"product_id", c.product_id ? Json(*c.product_id) : Json(nullptr)},
+            {"discount_type", discount_type_name(c.discount_type)},
+            {"discount_value", c.discount_value},
+            {"max_discount", c.max_discount ? Json(*c.max_discount) : Json(nullptr)},
+            {"min_order_amount", c.min_order_amount},
+            {"valid_from", opt_time(c.valid_from)},
+            {"valid_until", opt_time(c.valid_until)},
+            {"status", mc.issue.used ? "USED" : "ISSUED"},
+            {"usable", now && usability(mc.issue, *now) == Usability::Usable},
+            {"used_order_id", mc.used_order_id ? Json(*mc.used_order_id) : Json(nullptr)}};
+}
+
+struct ListOptions {
+    std::string member, after, limit = "100", format = "table";
+};
+
+int run_list(const Settings& s, const ListOptions& o, const std::optional<UnixSeconds>& now) {
+    auto member = parse_int_argument(o.member, "--member", 1, kMax);
     if (!member) return report_error(s, member.error());
+    auto format = parse_list_format_option(s, o.format);
+    if (!format) return report_error(s, format.error());
+    auto page = parse_page(o.after, "--after", o.limit);
+    if (!page) return report_error(s, page.error());
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
-    auto coupons = (*store)->member_coupons(*member);
+    auto coupons = (*store)->member_coupons(*member, db::CouponPage{page->from_id.value_or(0), page->limit + 1});
     if (!coupons) return report_error(s, coupons.error());
-    auto opt_time = [](const std::optional<UnixSeconds>& t) { return t ? Json(format_timestamp(*t)) : Json(nullptr); };
-    if (s.json) {
+    const auto next_after = trim_to_page(*coupons, page->limit, [](const db::MemberCoupon& mc) { return mc.issue.issue_id; });
+    if (s.json || *format != ListFormat::Table) {
         Json list = Json::array();
-        for (const auto& mc : *coupons) {
-            const Coupon& c = mc.issue.coupon;
-            list.push_back({{"coupon_issue_id", mc.issue.issue_id},
-                            {"coupon_id", c.id},
-                            {"name", c.name},
-                            {"scope", scope_name(c.scope)},
-                            {"product_id", c.product_id ? Json(*c.product_id) : Json(nullptr)},
-                            {"discount_type", discount_type_name(c.discount_type)},
-                            {"discount_value", c.discount_value},
-                            {"max_discount", c.max_discount ? Json(*c.max_discount) : Json(nullptr)},
-                            {"min_order_amount", c.min_order_amount},
-                            {"valid_from", opt_time(c.valid_from)},
-                            {"valid_until", opt_time(c.valid_until)},
-                            {"status", mc.issue.used ? "USED" : "ISSUED"},
-                            {"usable", now && usability(mc.issue, *now) == Usability::Usable},
-                            {"used_order_id", mc.used_order_id ? Json(*mc.used_order_id) : Json(nullptr)}});
-        }
-        print_json({{"member_id", *member}, {"coupons", list}});
+        for (const auto& mc : *coupons) list.push_back(member_coupon_json(mc, now));
+        if (s.json)
+            print_json({{"member_id", *member}, {"coupons", list}, {"next_after", next_after ? Json(*next_after) : Json(nullptr)}});
+        else
+            print_delimited_page(*format, columns_of(member_coupon_json({}, now)), list, page->limit, "--after", next_after);
         return 0;
     }
     std::vector<std::vector<std::string>> rows;
@@ -95,6 +110,7 @@ int run_list(const Settings& s, const std::string& member_text, const std::optio
                         state});
     }
     std::cout << render_table({"Issue", "Coupon", "Applies to", "Discount", "Minimum", "Valid until", "State"}, rows, "rllrrll");
+    print_next_page_note(page->limit, "--after", next_after);
     return 0;
 }
 
@@ -125,14 +141,19 @@ void add_coupons_command(CommandSetup setup) {
     });
 
     auto* list = coupons->add_subcommand("list", "List a member's coupon issues and whether each is usable now");
-    auto list_member = std::make_shared<std::string>();
-    list->add_option("--member", *list_member, "member id")->type_name("INT")->required();
-    list->footer("Example:\n  shopctl coupons list --member 1 --json");
-    list->callback([list_member, &selected] {
-        selected = [list_member](const Settings& s) {
+    auto lo = std::make_shared<ListOptions>();
+    list->add_option("--member", lo->member, "member id")->type_name("INT")->required();
+    list->add_option("--after", lo->after, "only issues with a larger id: the next page")->type_name("INT");
+    list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on")->type_name("INT");
+    list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows")
+        ->type_name("FORMAT");
+    list->footer("Example:\n  shopctl coupons list --member 1 --json\n"
+                 "  shopctl coupons list --member 1 --json | jq .next_after   # then: --after N");
+    list->callback([lo, &selected] {
+        selected = [lo](const Settings& s) {
             auto now = service::resolve_now(s);
             if (!now) return report_error(s, now.error());
-            return run_list(s, *list_member, *now);
+            return run_list(s, *lo, *now);
         };
     });
 }

@@ -28,16 +28,23 @@ Result<ListFormat> parse_list_format_option(const service::Settings& settings, c
     return *format;
 }
 
+namespace {
+void write_next_page_note(std::ostream& out, int64_t limit, const char* option, std::optional<int64_t> next,
+                          const char* which) {
+    if (next) out << "(the " << which << ' ' << limit << " shown; the next page: " << option << ' ' << *next << ")\n";
+}
+}  // namespace
+
 void print_delimited_page(ListFormat format, const std::vector<std::string>& columns, const Json& rows, int64_t limit,
-                          const char* option, std::optional<int64_t> next) {
+                          const char* option, std::optional<int64_t> next, const char* which) {
     write_delimited_row(std::cout, format, columns);
     for (const Json& row : rows) write_delimited_row(std::cout, format, delimited_fields(row, columns));
     std::cout.flush();
-    if (next) std::cerr << "(the first " << limit << " shown; the next page: " << option << ' ' << *next << ")\n";
+    write_next_page_note(std::cerr, limit, option, next, which);
 }
 
-void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next) {
-    if (next) std::cout << "(the first " << limit << " shown; the next page: " << option << ' ' << *next << ")\n";
+void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next, const char* which) {
+    write_next_page_note(std::cout, limit, option, next, which);
 }
 
 }  // namespace shopctl::cli

@@ -32,8 +32,10 @@ std::optional<int64_t> trim_to_page(std::vector<Row>& rows, int64_t limit, IdOf 
     return id_of(rows.back());
 }
 
-// After a table that is one page of a longer list: how to get the next one.
-void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next);
+// After a table that is one page of a longer list: how to get the next one. `which`
+// says which rows the page holds: the "first" of the list, or the "latest" (a history
+// shown oldest first whose earlier rows are the next page).
+void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next, const char* which = "first");
 
 // A list's --format: table (the default), csv or tsv; USAGE with --json.
 Result<ListFormat> parse_list_format_option(const service::Settings& settings, const std::string& text);
@@ -41,6 +43,6 @@ Result<ListFormat> parse_list_format_option(const service::Settings& settings, c
 // A page as CSV or TSV on stdout: the header, then one row per object of `rows`.
 // The next-page note goes to stderr, so the output stays a clean file.
 void print_delimited_page(ListFormat format, const std::vector<std::string>& columns, const Json& rows, int64_t limit,
-                          const char* option, std::optional<int64_t> next);
+                          const char* option, std::optional<int64_t> next, const char* which = "first");
 
 }  // namespace shopctl::cli

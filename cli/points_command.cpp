@@ -1,9 +1,11 @@
 // `points charge MEMBER AMOUNT` and `points show MEMBER`.
+#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/list_page.h"
 #include "cli/output.h"
 #include "cli/pair_lines.h"
 #include "cli/receipt_text.h"
@@ -60,24 +62,45 @@ int run_charge_many(const Settings& s, const std::string& path) {
     return 0;
 }
 
-int run_show(const Settings& s, const std::string& member_text) {
-    auto member = parse_int_argument(member_text, "MEMBER", 1, kMax);
+struct ShowOptions {
+    std::string member, before, limit = "100", format = "table";
+};
+
+// The balance and the latest page of the history, shown oldest first; --before pages
+// back to earlier entries.
+int run_show(const Settings& s, const ShowOptions& o) {
+    auto member = parse_int_argument(o.member, "MEMBER", 1, kMax);
     if (!member) return report_error(s, member.error());
+    auto format = parse_list_format_option(s, o.format);
+    if (!format) return report_error(s, format.error());
+    auto page = parse_page(o.before, "--before", o.limit);
+    if (!page) return report_error(s, page.error());
     auto store = service::open_store(s);
     if (!store) return report_error(s, store.error());
-    auto points = (*store)->member_points(*member);
+    auto points = (*store)->member_points(*member, db::HistoryPage{page->from_id, page->limit + 1});
     if (!points) return report_error(s, points.error());
+    auto& history = points->history;  // newest first
+    const auto next_before = trim_to_page(history, page->limit, [](const db::PointEntry& h) { return h.id; });
+    std::reverse(history.begin(), history.end());
     if (s.json) {
-        print_json(service::points_json(*points, true));
+        Json j = service::points_json(*points, true);
+        j["next_before"] = next_before ? Json(*next_before) : Json(nullptr);
+        print_json(j);
+        return 0;
+    }
+    if (*format != ListFormat::Table) {
+        print_delimited_page(*format, columns_of(service::point_entry_json({})), service::points_json(*points, true)["history"],
+                             page->limit, "--before", next_before, "latest");
         return 0;
     }
     std::cout << "member " << points->member_id << " (" << points->name << "): balance " << format_won(points->balance)
               << "\n\n";
     std::vector<std::vector<std::string>> rows;
-    for (const auto& h : points->history)
-        rows.push_back({h.created_at, h.reason, h.order_id ? std::to_string(*h.order_id) : "-", format_won(h.delta),
-                        format_won(h.balance_after)});
-    std::cout << render_table({"When", "Reason", "Order", "Delta", "Balance"}, rows, "llrrr");
+    for (const auto& h : history)
+        rows.push_back({std::to_string(h.id), h.created_at, h.reason, h.order_id ? std::to_string(*h.order_id) : "-",
+                        format_won(h.delta), format_won(h.balance_after)});
+    std::cout << render_table({"Id", "When", "Reason", "Order", "Delta", "Balance"}, rows, "rllrrr");
+    print_next_page_note(page->limit, "--before", next_before, "latest");
     return 0;
 }
 
@@ -108,12 +131,16 @@ void add_points_command(CommandSetup setup) {
     });
 
     auto* show = points->add_subcommand("show", "Show a member's balance and point history");
-    auto show_member = std::make_shared<std::string>();
-    show->add_option("MEMBER", *show_member, "member id")->type_name("INT")->required();
-    show->footer("Example:\n  shopctl points show 1 --json");
-    show->callback([show_member, &selected] {
-        selected = [show_member](const Settings& s) { return run_show(s, *show_member); };
-    });
+    auto so = std::make_shared<ShowOptions>();
+    show->add_option("MEMBER", so->member, "member id")->type_name("INT")->required();
+    show->add_option("--before", so->before, "only history entries with a smaller id: the earlier page")->type_name("INT");
+    show->add_option("--limit", so->limit, "at most this many entries, the latest (default 100); a longer history says how to go on")
+        ->type_name("INT");
+    show->add_option("--format", so->format, "table (default), csv or tsv: the history, a header row of its JSON keys")
+        ->type_name("FORMAT");
+    show->footer("Example:\n  shopctl points show 1 --json\n  shopctl points show 1 --json | jq .next_before   # then: --before N\n"
+                 "  shopctl points show 1 --format csv --limit 1000000 > history.csv");
+    show->callback([so, &selected] { selected = [so](const Settings& s) { return run_show(s, *so); }; });
 }
 
 }  // namespace shopctl::cli

@@ -36,11 +36,11 @@ public:
     Result<std::vector<OrderSummary>> list_orders(const OrderFilter& filter) override;
     Status export_order_lines(const OrderFilter& filter, const std::function<void(const OrderLineRow&)>& each) override;
     Result<MemberPoints> charge_points(int64_t member_id, Won amount, UnixSeconds now) override;
-    Result<MemberPoints> member_points(int64_t member_id) override;
+    Result<MemberPoints> member_points(int64_t member_id, const HistoryPage& page) override;
     Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) override;
     Result<std::vector<ChargeResult>> charge_points_many(const std::vector<PointCharge>& charges, UnixSeconds now) override;
     Result<std::vector<int64_t>> issue_coupons_many(const std::vector<CouponGrant>& grants) override;
-    Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) override;
+    Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id, const CouponPage& page) override;
     Result<std::vector<ProductRow>> list_products(const ProductFilter& filter) override;
     Result<ProductRow> set_product(int64_t product_id, const ProductChange& change) override;
     Result<ProductRow> add_stock(int64_t product_id, int64_t delta) override;

@@ -59,6 +59,18 @@ struct ProductFilter {
     int64_t limit = 100;
 };
 
+// A page of a member's point history: the newest `limit` entries with id < before_id.
+struct HistoryPage {
+    std::optional<int64_t> before_id;
+    int64_t limit = 100;
+};
+
+// A page of a member's coupon issues, by id: those with id > after_id, at most `limit`.
+struct CouponPage {
+    int64_t after_id = 0;
+    int64_t limit = 100;
+};
+
 struct OutboxFilter {
     std::optional<std::string> status;  // PENDING, SENT or DEAD
     int64_t after_id = 0;               // id > after_id: the next page
@@ -105,6 +117,7 @@ struct OrderLineRow {
 };
 
 struct PointEntry {
+    int64_t id = 0;
     std::optional<int64_t> order_id;
     Won delta = 0;
     Won balance_after = 0;
@@ -116,7 +129,7 @@ struct MemberPoints {
     int64_t member_id = 0;
     std::string name;
     Won balance = 0;
-    std::vector<PointEntry> history;
+    std::vector<PointEntry> history;  // newest first, as the page asked
 };
 
 // One entry of a bulk `points charge --from` / `coupons issue --from`, with the input
@@ -230,14 +243,14 @@ public:
     virtual Status export_order_lines(const OrderFilter& filter, const std::function<void(const OrderLineRow&)>& each) = 0;
 
     virtual Result<MemberPoints> charge_points(int64_t member_id, Won amount, UnixSeconds now) = 0;
-    virtual Result<MemberPoints> member_points(int64_t member_id) = 0;
+    virtual Result<MemberPoints> member_points(int64_t member_id, const HistoryPage& page) = 0;
     virtual Result<int64_t> issue_coupon(int64_t member_id, int64_t coupon_id) = 0;
     // All of them or none, in one transaction, in input order; an error names the line.
     virtual Result<std::vector<ChargeResult>> charge_points_many(const std::vector<PointCharge>& charges,
                                                                  UnixSeconds now) = 0;
     // The new coupon_issue ids, in input order.
     virtual Result<std::vector<int64_t>> issue_coupons_many(const std::vector<CouponGrant>& grants) = 0;
-    virtual Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id) = 0;
+    virtual Result<std::vector<MemberCoupon>> member_coupons(int64_t member_id, const CouponPage& page) = 0;
     // By id: products with id > after_id (the next page), at most `limit`.
     virtual Result<std::vector<ProductRow>> list_products(const ProductFilter& filter) = 0;
     // Live catalog changes (SPEC.md section 11), each one short transaction.

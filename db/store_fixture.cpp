@@ -1,5 +1,6 @@
 // Loading a fixture, and the small back-office writes: points and coupon issues.
 #include <algorithm>
+#include <limits>
 
 #include "db/row_readers.h"
 #include "db/sql_store.h"
@@ -160,7 +161,7 @@ Result<MemberPoints> SqlStore::charge_points(int64_t member_id, Won amount, Unix
         return Ok{};
     });
     if (!charged) return charged.error();
-    return member_points(member_id);
+    return member_points(member_id, HistoryPage{std::nullopt, 0});  // the balance; no history
 }
 
 namespace {
@@ -200,19 +201,22 @@ Result<std::vector<ChargeResult>> SqlStore::charge_points_many(const std::vector
     });
 }
 
-Result<MemberPoints> SqlStore::member_points(int64_t member_id) {
+Result<MemberPoints> SqlStore::member_points(int64_t member_id, const HistoryPage& page) {
     return run<MemberPoints>([&]() -> Result<MemberPoints> {
         ReadScope scope(*this);
         auto member = find_member(member_id);
         if (!member) return Error::UnknownMember(member_id);
         MemberPoints mp{member->id, member->name, member->balance, {}};
+        if (page.limit == 0) return mp;
         auto& h = prepared(
-            "SELECT order_id, delta, balance_after, reason, created_at FROM point_history WHERE member_id = :id "
-            "ORDER BY id");
+            "SELECT id, order_id, delta, balance_after, reason, created_at FROM point_history WHERE member_id = :id "
+            "AND id < :before ORDER BY id DESC LIMIT :limit");
         h.bind(":id", member_id);
+        h.bind(":before", page.before_id.value_or(std::numeric_limits<int64_t>::max()));
+        h.bind(":limit", page.limit);
         while (h.executeStep())
-            mp.history.push_back({optional_int(h, 0), h.getColumn(1).getInt64(), h.getColumn(2).getInt64(),
-                                  h.getColumn(3).getString(), h.getColumn(4).getString()});
+            mp.history.push_back({h.getColumn(0).getInt64(), optional_int(h, 1), h.getColumn(2).getInt64(),
+                                  h.getColumn(3).getInt64(), h.getColumn(4).getString(), h.getColumn(5).getString()});
         return mp;
     });
 }
@@ -257,14 +261,16 @@ Result<std::vector<int64_t>> SqlStore::issue_coupons_many(const std::vector<Coup
     });
 }
 
-Result<std::vector<MemberCoupon>> SqlStore::member_coupons(int64_t member_id) {
+Result<std::vector<MemberCoupon>> SqlStore::member_coupons(int64_t member_id, const CouponPage& page) {
     return run<std::vector<MemberCoupon>>([&]() -> Result<std::vector<MemberCoupon>> {
         ReadScope scope(*this);
         if (!find_member(member_id)) return Error::UnknownMember(member_id);
         auto& s = prepared("SELECT " SHOPCTL_ISSUED_COUPON_COLUMNS
                            ", ci.used_order_id, ci.used_at FROM coupon_issue ci JOIN coupon c ON c.id = ci.coupon_id "
-                           "WHERE ci.member_id = :member ORDER BY ci.id");
+                           "WHERE ci.member_id = :member AND ci.id > :after ORDER BY ci.id LIMIT :limit");
         s.bind(":member", member_id);
+        s.bind(":after", page.after_id);
+        s.bind(":limit", page.limit);
         std::vector<MemberCoupon> out;
         while (s.executeStep()) out.push_back({read_issued_coupon(s), optional_int(s, 12), optional_text(s, 13)});
         return out;

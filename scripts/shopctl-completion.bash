@@ -37,8 +37,8 @@ _shopctl() {
                     [ "$sub" = return ] && extra="--dry-run --explain" ;;
             products) [ "$sub" = set ] && extra="--price --status --name"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
             outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = retry ] && extra="--all-dead"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
-            coupons) [ "$sub" = list ] && extra="--member"; [ "$sub" = issue ] && extra="--from" ;;
-            points) [ "$sub" = charge ] && extra="--from" ;;
+            coupons) [ "$sub" = list ] && extra="--member --after --limit --format"; [ "$sub" = issue ] && extra="--from" ;;
+            points) [ "$sub" = charge ] && extra="--from"; [ "$sub" = show ] && extra="--before --limit --format" ;;
         esac
         COMPREPLY=($(compgen -W "$globals $extra" -- "$cur"))
         return

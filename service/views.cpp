@@ -12,14 +12,18 @@ Json points_json(const db::MemberPoints& p, bool with_history) {
     Json j = {{"member_id", p.member_id}, {"name", p.name}, {"balance", p.balance}};
     if (with_history) {
         j["history"] = Json::array();
-        for (const auto& h : p.history)
-            j["history"].push_back({{"order_id", h.order_id ? Json(*h.order_id) : Json(nullptr)},
-                                    {"delta", h.delta},
-                                    {"balance_after", h.balance_after},
-                                    {"reason", h.reason},
-                                    {"created_at", h.created_at}});
+        for (const auto& h : p.history) j["history"].push_back(point_entry_json(h));
     }
     return j;
+}
+
+Json point_entry_json(const db::PointEntry& h) {
+    return {{"id", h.id},
+            {"order_id", h.order_id ? Json(*h.order_id) : Json(nullptr)},
+            {"delta", h.delta},
+            {"balance_after", h.balance_after},
+            {"reason", h.reason},
+            {"created_at", h.created_at}};
 }
 
 Json return_json(const db::ReturnResult& r, const PlatformState& platform, bool explain) {

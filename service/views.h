@@ -9,7 +9,9 @@
 namespace shopctl::service {
 
 Json platform_json(const PlatformState& state);
+// The balance, and with `with_history` the entries of points.history in the order given.
 Json points_json(const db::MemberPoints& points, bool with_history);
+Json point_entry_json(const db::PointEntry& entry);
 // `orders cancel` and `orders return` output: the outbox event without its name, and
 // the push's outcome (or "dry_run": true); `explain` adds each line's net and how.
 Json return_json(const db::ReturnResult& result, const PlatformState& platform, bool explain = false);

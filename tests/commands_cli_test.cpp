@@ -56,6 +56,60 @@ TEST_CASE("points charge and show") {
     CHECK(shop.run({"points", "charge", "1", "9223372036854775807"}).exit_code == 65);  // would overflow
 }
 
+TEST_CASE("points show pages its history back from the latest; coupons list pages by issue id") {
+    TestShop shop;
+    for (int i = 1; i <= 7; ++i) REQUIRE(shop.run({"points", "charge", "3", std::to_string(i * 100)}).exit_code == 0);
+    const std::string before = shop.dump();
+    // Pages of 3, the latest first, each shown oldest first: walked back, they are the whole history.
+    const json all = run_json(shop, {"points", "show", "3"});
+    REQUIRE(all["history"].size() == 7);
+    CHECK(all["next_before"].is_null());
+    std::vector<json> walked;
+    std::string before_id;
+    for (int pages = 0; pages < 5; ++pages) {
+        std::vector<std::string> args = {"points", "show", "3", "--limit", "3"};
+        if (!before_id.empty()) args.insert(args.end(), {"--before", before_id});
+        const json page = run_json(shop, args);
+        CHECK(page["balance"] == all["balance"]);
+        walked.insert(walked.begin(), page["history"].begin(), page["history"].end());
+        if (page["next_before"].is_null()) break;
+        CHECK(page["history"].size() == 3);
+        CHECK(page["next_before"] == page["history"][0]["id"]);
+        before_id = std::to_string(page["next_before"].get<int64_t>());
+    }
+    CHECK(json(walked) == all["history"]);
+    CHECK(all["history"][6]["delta"] == 700);  // oldest first: the latest charge last
+    const auto text = shop.run({"points", "show", "3", "--limit", "2"});
+    CHECK(text.out.find("(the latest 2 shown; the next page: --before") != std::string::npos);
+    const auto csv = shop.run({"points", "show", "3", "--limit", "2", "--format", "csv"});
+    CHECK(csv.out.rfind("id,order_id,delta,balance_after,reason,created_at\r\n", 0) == 0);
+    CHECK(csv.out.find(",,700,2800,CHARGE,") != std::string::npos);
+    CHECK(csv.err.find("(the latest 2 shown") != std::string::npos);
+
+    // Coupons: member 1 holds several issues; pages of one by id.
+    const json coupons = run_json(shop, {"coupons", "list", "--member", "1"});
+    REQUIRE(coupons["coupons"].size() >= 2);
+    CHECK(coupons["next_after"].is_null());
+    const json first = run_json(shop, {"coupons", "list", "--member", "1", "--limit", "1"});
+    REQUIRE(first["coupons"].size() == 1);
+    CHECK(first["coupons"][0] == coupons["coupons"][0]);
+    CHECK(first["next_after"] == coupons["coupons"][0]["coupon_issue_id"]);
+    const json second = run_json(shop, {"coupons", "list", "--member", "1", "--limit", "1", "--after",
+                                        std::to_string(first["next_after"].get<int64_t>())});
+    CHECK(second["coupons"][0] == coupons["coupons"][1]);
+    CHECK(shop.run({"coupons", "list", "--member", "1", "--limit", "1"}).out.find("--after ") != std::string::npos);
+
+    // Bad paging is named and writes nothing.
+    const auto zero = shop.run({"points", "show", "3", "--limit", "0"});
+    CHECK(zero.exit_code == 65);
+    CHECK(zero.err.find("--limit") != std::string::npos);
+    CHECK(shop.run({"points", "show", "3", "--before", "x"}).exit_code == 65);
+    CHECK(shop.run({"coupons", "list", "--member", "1", "--after", "-1"}).exit_code == 65);
+    CHECK(shop.run({"coupons", "list", "--member", "1", "--format", "xml"}).exit_code == 65);
+    CHECK(shop.run({"points", "show", "3", "--format", "csv", "--json"}).exit_code == 64);
+    CHECK(shop.dump() == before);
+}
+
 TEST_CASE("coupons issue prints the new id; unknown coupon is 65, unknown member 10") {
     TestShop shop;
     const auto r = shop.run({"coupons", "issue", "3", "2"});
@@ -471,7 +525,7 @@ TEST_CASE("bash completion: commands after global options, statuses per command,
     const std::vector<std::vector<std::string>> commands = {
         {"init"}, {"load"}, {"checkout"}, {"quote"}, {"batch"}, {"replay"}, {"verify"},
         {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"points", "charge"},
-        {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
+        {"points", "show"}, {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
         {"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry"}};
     for (const auto& command : commands) {
         std::vector<std::string> help_args = command;
