@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "cli/list_page.h"
 #include "cli/output.h"
+#include "cli/pair_lines.h"
 #include "cli/receipt_text.h"
 #include "core/cart.h"
 #include "service/orders.h"
@@ -210,18 +211,54 @@ int run_return(const Settings& s, const ReturnOptions& o, bool cancel) {
         if (!line) return report_error(s, line.error());
         requests.push_back(*line);
     }
-    auto now = service::resolve_now(s);
-    if (!now) return report_error(s, now.error());
-    auto platform = service::platform_config(s);
-    if (!platform) return report_error(s, platform.error());
-    auto store = service::open_store(s);
-    if (!store) return report_error(s, store.error());
-    service::OutboxDelivery delivery(**store, *platform);
-    auto done = service::give_back(**store, delivery, *id, requests, cancel, *now, o.dry_run, warn);
+    auto ctx = service::open_for_write_and_push(s);
+    if (!ctx) return report_error(s, ctx.error());
+    service::OutboxDelivery delivery(*ctx->store, ctx->platform);
+    auto done = service::give_back(*ctx->store, delivery, *id, requests, cancel, ctx->now, o.dry_run, warn);
     if (!done) return report_error(s, done.error());
     if (s.json) print_json(service::return_json(done->result, done->platform, o.explain));
     else print_return_text(done->result, done->platform, o.explain);
     return 0;
+}
+
+// `orders cancel --from FILE`: the orders listed, one a line, each cancelled in its own
+// transaction as `orders cancel ID` would be; one refused (not found, cancelled
+// already) is reported and the rest go on. A bad line refuses the whole file first.
+// Once a push fails, the rest are only queued: a platform that is down costs one
+// timeout, not one an order.
+int run_cancel_many(const Settings& s, const std::string& path) {
+    auto ids = read_id_lines(path, "ORDER_ID", kMaxId);
+    if (!ids) return report_error(s, ids.error());
+    auto ctx = service::open_for_write_and_push(s);
+    if (!ctx) return report_error(s, ctx.error());
+    service::OutboxDelivery pushing(*ctx->store, ctx->platform);
+    service::OutboxDelivery queue_only(*ctx->store, std::nullopt);
+    service::OutboxDelivery* delivery = &pushing;
+    Json cancelled = Json::array(), failed = Json::array();
+    for (const IdLine& line : *ids) {
+        auto done = service::give_back(*ctx->store, *delivery, line.id, {}, true, ctx->now, false, warn);
+        if (!done) {
+            std::cerr << "shopctl: line " << line.line << ": order " << line.id << ": " << code_name(done.error().code)
+                      << ": " << done.error().message << '\n';
+            failed.push_back({{"line", line.line}, {"order_id", line.id}, {"error", done.error().to_json()}});
+            continue;
+        }
+        if (s.json) cancelled.push_back(service::return_json(done->result, done->platform));
+        else
+            std::cout << "order " << line.id << " cancelled: " << format_won(done->result.refunded)
+                      << " points refunded to member " << done->result.member_id << "; data platform "
+                      << done->platform.status << '\n';
+        if (delivery == &pushing && pushing.configured() && done->platform.status != "SENT") {
+            warn("the data platform did not take a push: the rest are queued for `shopctl outbox flush`");
+            delivery = &queue_only;
+        }
+    }
+    if (s.json) print_json({{"cancelled", cancelled}, {"failed", failed}});
+    else
+        std::cout << "cancelled " << ids->size() - failed.size() << " of " << ids->size() << " order"
+                  << (ids->size() == 1 ? "" : "s") << (failed.empty() ? "" : "; " + std::to_string(failed.size()) + " refused (above)")
+                  << '\n';
+    return failed.empty() ? 0 : 1;
 }
 
 }  // namespace
@@ -261,9 +298,19 @@ void add_orders_command(CommandSetup setup) {
     auto* cancel = orders->add_subcommand(
         "cancel", "Cancel an order: everything not yet returned comes back, points refunded, valid coupons reissued");
     auto co = std::make_shared<ReturnOptions>();
-    cancel->add_option("ORDER_ID", co->order_id, "the order id")->type_name("INT")->required();
-    cancel->footer("Example:\n  shopctl orders cancel 7 --json");
-    cancel->callback([co, &selected] { selected = [co](const Settings& s) { return run_return(s, *co, true); }; });
+    auto cancel_from = std::make_shared<std::string>();
+    cancel->add_option("ORDER_ID", co->order_id, "the order id")->type_name("INT");
+    cancel->add_option("--from", *cancel_from,
+                       "a file (or - for stdin) of order ids, one a line: each cancelled on its own, refusals reported")
+        ->type_name("FILE");
+    cancel->footer("Example:\n  shopctl orders cancel 7 --json\n  shopctl orders cancel --from recalled-orders.txt");
+    cancel->callback([co, cancel_from, &selected] {
+        selected = [co, cancel_from](const Settings& s) {
+            if (co->order_id.empty() == cancel_from->empty())
+                return report_error(s, Error::Usage("orders cancel: give ORDER_ID, or --from FILE (see shopctl orders cancel --help)"));
+            return cancel_from->empty() ? run_return(s, *co, true) : run_cancel_many(s, *cancel_from);
+        };
+    });
 
     auto* ret = orders->add_subcommand(
         "return", "Take back part of an order: stock back, the exact refund in points, coupons back once whole");

@@ -69,14 +69,10 @@ int run_list(const Settings& s, const ListOptions& o) {
 }
 
 int run_flush(const Settings& s, bool all) {
-    auto now = service::resolve_now(s);
-    if (!now) return report_error(s, now.error());
-    auto platform = service::platform_config(s);
-    if (!platform) return report_error(s, platform.error());
-    auto store = service::open_store(s);
-    if (!store) return report_error(s, store.error());
-    service::OutboxDelivery delivery(**store, *platform);
-    auto report = delivery.flush(*now, all);
+    auto ctx = service::open_for_write_and_push(s);
+    if (!ctx) return report_error(s, ctx.error());
+    service::OutboxDelivery delivery(*ctx->store, ctx->platform);
+    auto report = delivery.flush(ctx->now, all);
     if (!report) return report_error(s, report.error());
     if (s.json) {
         Json rows = Json::array();

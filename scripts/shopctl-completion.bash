@@ -34,7 +34,8 @@ _shopctl() {
             replay) extra="--junit --filter --fail-fast --record" ;;
             orders) [ "$sub" = list ] && extra="--member --since --until --status --key --before --limit --format"
                     [ "$sub" = export ] && extra="--member --since --until --status --key --format"
-                    [ "$sub" = return ] && extra="--dry-run --explain" ;;
+                    [ "$sub" = return ] && extra="--dry-run --explain"
+                    [ "$sub" = cancel ] && extra="--from" ;;
             products) [ "$sub" = set ] && extra="--price --status --name"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
             outbox) [ "$sub" = flush ] && extra="--all"; [ "$sub" = retry ] && extra="--all-dead"; [ "$sub" = list ] && extra="--status --after --limit --format" ;;
             coupons) [ "$sub" = list ] && extra="--member --after --limit --format"; [ "$sub" = issue ] && extra="--from" ;;

@@ -31,6 +31,16 @@ Result<std::unique_ptr<db::Store>> open_store(const Settings& settings) {
     return db::open_store(store_options(settings));
 }
 
+Result<WriteAndPush> open_for_write_and_push(const Settings& settings) {
+    auto now = resolve_now(settings);
+    if (!now) return now.error();
+    auto platform = platform_config(settings);
+    if (!platform) return platform.error();
+    auto store = open_store(settings);
+    if (!store) return store.error();
+    return WriteAndPush{*now, std::move(*platform), std::move(*store)};
+}
+
 Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& settings) {
     if (!settings.platform_url || settings.platform_url->empty()) return std::optional<platform::PlatformConfig>();
     if (auto s = platform::validate_platform_url(*settings.platform_url); !s) return s.error();

@@ -36,6 +36,15 @@ Result<std::unique_ptr<db::Store>> open_store(const Settings& settings);
 // that is not http(s). The token comes from SHOPCTL_PLATFORM_TOKEN only.
 Result<std::optional<platform::PlatformConfig>> platform_config(const Settings& settings);
 
+// What a command that writes and then pushes needs, checked in this order: the clock,
+// the platform configuration, the open store.
+struct WriteAndPush {
+    UnixSeconds now = 0;
+    std::optional<platform::PlatformConfig> platform;
+    std::unique_ptr<db::Store> store;
+};
+Result<WriteAndPush> open_for_write_and_push(const Settings& settings);
+
 // Input size limits (SPEC.md section 3).
 inline constexpr size_t kMaxCartBytes = 1 << 20;        // a cart, or one batch line
 inline constexpr size_t kMaxDocumentBytes = 64 << 20;   // a fixture or a scenario

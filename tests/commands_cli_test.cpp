@@ -524,7 +524,7 @@ TEST_CASE("bash completion: commands after global options, statuses per command,
     // Each command's --help options are offered after it: the completion keeps up with the CLI.
     const std::vector<std::vector<std::string>> commands = {
         {"init"}, {"load"}, {"checkout"}, {"quote"}, {"batch"}, {"replay"}, {"verify"},
-        {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"points", "charge"},
+        {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"orders", "cancel"}, {"points", "charge"},
         {"points", "show"}, {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
         {"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry"}};
     for (const auto& command : commands) {

@@ -153,6 +153,8 @@ TEST_CASE("the same commands give the same bytes on SQLite and on PostgreSQL", "
         {{"batch", "-", "--json"},
          carts_for(1, 13, 3) + R"({"member_id": 2, "items": [{"product_id": 10, "quantity": 50}]})" "\nnot json\n"},
         {{"orders", "show", "1"}, ""},
+        {{"orders", "cancel", "--from", "-", "--json"}, "3\n2\n404\n"},
+        {{"orders", "cancel", "--from", "-"}, "4\n"},
         {{"outbox", "list", "--json"}, ""},
         {{"outbox", "retry", "1"}, ""},
         {{"outbox", "retry", "--all-dead", "--json"}, ""},

@@ -312,3 +312,55 @@ TEST_CASE("batch lines are printed after each group's commit, then pushed; the p
     CHECK(sink.requests().size() == 5);
     CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE status = 'SENT'") == "5");
 }
+
+TEST_CASE("orders cancel --from: each order on its own, refusals named; after one failed push the rest are only queued") {
+    TestShop shop;
+    for (int i = 0; i < 5; ++i) REQUIRE(shop.run({"checkout", cart_file(shop)}).exit_code == 0);  // orders 1..5
+
+    // A bad line, a repeated id or a missing file refuses the whole file: nothing written.
+    const std::string before = shop.dump();
+    const auto bad = shop.run({"orders", "cancel", "--from", "-"}, RunOptions{"1\nseven\n", {}, ""});
+    CHECK(bad.exit_code == 65);
+    CHECK(bad.err.find("line 2: ORDER_ID") != std::string::npos);
+    const auto twice = shop.run({"orders", "cancel", "--from", "-"}, RunOptions{"1\n# again\n1\n", {}, ""});
+    CHECK(twice.exit_code == 65);
+    CHECK(twice.err.find("line 3: ORDER_ID 1 is on line 1 already") != std::string::npos);
+    CHECK(shop.run({"orders", "cancel", "--from", shop.dir() + "/nope.txt"}).exit_code == 66);
+    CHECK(shop.run({"orders", "cancel", "1", "--from", "-"}, RunOptions{"2\n", {}, ""}).exit_code == 64);
+    CHECK(shop.dump() == before);
+
+    // Orders 1 and 3 cancelled and pushed; 99 refused and named; the rest untouched.
+    PlatformSink healthy;
+    const auto some = shop.run({"orders", "cancel", "--from", "-", "--json", "--platform-url", healthy.url()},
+                               RunOptions{"1\r\n\n3\n99\n", {}, ""});
+    CHECK(some.exit_code == 1);
+    const json result = json::parse(some.out);
+    REQUIRE(result["cancelled"].size() == 2);
+    CHECK(result["cancelled"][0]["order_id"] == 1);
+    CHECK(result["cancelled"][1]["refunded_points"] == 1000);
+    CHECK(result["cancelled"][1]["platform"]["status"] == "SENT");
+    REQUIRE(result["failed"].size() == 1);
+    CHECK(result["failed"][0]["line"] == 4);
+    CHECK(result["failed"][0]["order_id"] == 99);
+    CHECK(result["failed"][0]["error"]["code"] == "ORDER_NOT_FOUND");
+    CHECK(some.err.find("line 4: order 99: ORDER_NOT_FOUND") != std::string::npos);
+    REQUIRE(healthy.requests().size() == 2);
+    CHECK(healthy.requests()[1].headers.at("Idempotency-Key") == "order-3-cancelled");
+    CHECK(query_text(shop.db(), "SELECT group_concat(status) FROM (SELECT status FROM orders ORDER BY id)") ==
+          "CANCELLED,PAID,CANCELLED,PAID,PAID");
+    CHECK(query_text(shop.db(), "SELECT balance FROM point WHERE member_id = 1") == "47000");
+
+    // The platform fails: one push is tried, the other cancels are queued for flush.
+    PlatformSink failing;
+    failing.answer(500);
+    const auto queued = shop.run({"orders", "cancel", "--from", "-", "--platform-url", failing.url()},
+                                 RunOptions{"2\n4\n5\n", {}, ""});
+    CHECK(queued.exit_code == 0);
+    CHECK(queued.out.find("cancelled 3 of 3 orders") != std::string::npos);
+    CHECK(failing.requests().size() == 1);
+    CHECK(query_text(shop.db(), "SELECT group_concat(attempts) FROM (SELECT attempts FROM platform_outbox "
+                                "WHERE event = 'order.cancelled' AND order_id IN (2, 4, 5) ORDER BY order_id)") == "1,0,0");
+    CHECK(shop.run({"outbox", "flush", "--all", "--platform-url", healthy.url()}).exit_code == 0);
+    CHECK(healthy.requests().size() == 2 + 5 + 3);  // the 5 checkouts (never pushed) and the 3 cancels
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
