@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/line_reader.h"
 #include "cli/output.h"
+#include "cli/progress_line.h"
 #include "service/batch_runner.h"
 
 namespace shopctl::cli {
@@ -29,40 +30,21 @@ struct BatchOptions {
 
 using Clock = std::chrono::steady_clock;
 
-// A progress line on a terminal: carts, rate and (for a file) how far through it is.
-class Progress {
-public:
-    Progress(uint64_t total_bytes) : enabled_(isatty(STDERR_FILENO)), total_(total_bytes), start_(Clock::now()) {}
-    void update(int64_t carts, uint64_t bytes, bool force = false) {
-        if (!enabled_) return;
-        const auto now = Clock::now();
-        if (!force && now - last_ < std::chrono::milliseconds(100)) return;
-        last_ = now;
-        const double seconds = std::chrono::duration<double>(now - start_).count();
-        const double rate = seconds > 0 ? static_cast<double>(carts) / seconds : 0;
-        char line[160];
-        if (total_ > 0) {
-            const double done = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_));
-            const int filled = static_cast<int>(done * 30);
-            const double eta = done > 0 ? seconds * (1 - done) / done : 0;
-            std::snprintf(line, sizeof line, "\r[%-30s] %3.0f%% %lld carts %.0f/s ETA %.0fs ",
-                          std::string(static_cast<size_t>(filled), '#').c_str(), done * 100,
-                          static_cast<long long>(carts), rate, eta);
-        } else {
-            std::snprintf(line, sizeof line, "\r%lld carts %.0f/s ", static_cast<long long>(carts), rate);
-        }
-        std::fputs(line, stderr);
+// The progress line's figures: how far through the file the committed carts reach
+// (not the read-ahead), the carts done and failed, the rate.
+ProgressFigures batch_figures(const service::BatchSummary& summary, uint64_t committed_bytes, uint64_t total_bytes,
+                              double seconds) {
+    ProgressFigures f;
+    f.counts = {format_won(summary.carts) + (summary.carts == 1 ? " cart" : " carts"), format_won(summary.failed()) + " failed"};
+    const double rate = seconds > 0 ? static_cast<double>(summary.carts) / seconds : 0;
+    f.rate = format_won(static_cast<int64_t>(rate)) + "/s";
+    if (total_bytes > 0) {
+        const double done = std::min(1.0, static_cast<double>(committed_bytes) / static_cast<double>(total_bytes));
+        f.fraction = done;
+        if (done > 0) f.eta_seconds = seconds * (1 - done) / done;
     }
-    void finish() {
-        if (enabled_) std::fputs("\r\033[K", stderr);
-    }
-
-private:
-    bool enabled_;
-    uint64_t total_;
-    Clock::time_point start_;
-    Clock::time_point last_{};
-};
+    return f;
+}
 
 // SIGINT/SIGTERM: the first stops reading (the group in hand is committed and
 // printed, then the summary); the second abandons the open group (rolled back).
@@ -140,10 +122,14 @@ int run_batch(const Settings& s, const BatchOptions& o) {
         [] { return g_signals >= 2; });
     runner.keep_input(rejects.is_open());
     LineReader reader(fd, service::kMaxCartBytes);
-    Progress progress(total_bytes);
+    ProgressLine progress;
+    uint64_t committed_bytes = 0;  // where in the input the committed carts reach
     const auto stopping = [] { return g_signals > 0; };
     // Before waiting on a slow pipe: run the carts in hand, so their results go out now.
-    const auto before_wait = [&] { runner.run_group(!stopping()); };
+    const auto before_wait = [&] {
+        runner.run_group(!stopping());
+        committed_bytes = reader.bytes_consumed();
+    };
     std::string line;
     int64_t number = 0;
     bool abandoned = false;
@@ -160,11 +146,14 @@ int run_batch(const Settings& s, const BatchOptions& o) {
         } else {
             runner.add(number, line);
         }
-        if (runner.group_full() && !runner.run_group(!stopping())) {
-            abandoned = true;
-            break;
+        if (runner.group_full()) {
+            if (!runner.run_group(!stopping())) {
+                abandoned = true;
+                break;
+            }
+            committed_bytes = reader.bytes_consumed();
         }
-        progress.update(runner.summary().carts, reader.bytes_read());
+        progress.update(batch_figures(runner.summary(), committed_bytes, total_bytes, progress.seconds()));
         if (stopping()) break;
     }
     if (!abandoned) abandoned = !runner.run_group(!stopping());

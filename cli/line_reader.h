@@ -20,6 +20,8 @@ public:
     // `before_wait` runs when no input is ready yet.
     Got next(std::string& line, const std::function<void()>& before_wait, const std::function<bool()>& stop);
     uint64_t bytes_read() const { return bytes_read_; }
+    // Bytes of the input handed out as lines so far (read-ahead not counted).
+    uint64_t bytes_consumed() const { return bytes_read_ - (buffer_.size() - pos_); }
 
 private:
     bool fill(const std::function<void()>& before_wait, const std::function<bool()>& stop);

@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/list_page.h"
 #include "cli/output.h"
+#include "cli/progress_line.h"
 #include "cli/receipt_text.h"
 #include "service/outbox_delivery.h"
 
@@ -72,7 +73,16 @@ int run_flush(const Settings& s, bool all) {
     auto ctx = service::open_for_write_and_push(s);
     if (!ctx) return report_error(s, ctx.error());
     service::OutboxDelivery delivery(*ctx->store, ctx->platform);
-    auto report = delivery.flush(ctx->now, all);
+    ProgressLine progress;
+    auto report = delivery.flush(ctx->now, all, [&progress](const service::FlushReport& so_far) {
+        const double seconds = progress.seconds();
+        progress.update({std::nullopt,
+                         {format_won(so_far.tried) + " tried", format_won(so_far.delivered) + " delivered",
+                          format_won(so_far.failed) + " failed"},
+                         format_won(seconds > 0 ? static_cast<int64_t>(static_cast<double>(so_far.tried) / seconds) : 0) + "/s",
+                         std::nullopt});
+    });
+    progress.finish();
     if (!report) return report_error(s, report.error());
     if (s.json) {
         Json rows = Json::array();

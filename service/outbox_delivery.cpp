@@ -138,7 +138,8 @@ Status OutboxDelivery::deliver_rows(const std::vector<int64_t>& outbox_ids, cons
     return ok_status();
 }
 
-Result<FlushReport> OutboxDelivery::flush(UnixSeconds now, bool ignore_schedule) {
+Result<FlushReport> OutboxDelivery::flush(UnixSeconds now, bool ignore_schedule,
+                                          const std::function<void(const FlushReport&)>& progress) {
     if (!config_)
         return Error::PlatformUnavailable("no platform URL: set --platform-url or SHOPCTL_PLATFORM_URL");
     FlushReport report;
@@ -160,6 +161,7 @@ Result<FlushReport> OutboxDelivery::flush(UnixSeconds now, bool ignore_schedule)
             if (after->status == "DEAD") ++report.dead;
             report.rows.push_back(*after);
         }
+        if (progress) progress(report);
     }
     return report;
 }

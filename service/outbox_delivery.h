@@ -55,7 +55,9 @@ public:
                         const std::function<bool()>& stop);
 
     // `outbox flush`: claims due rows in small batches and pushes them, oldest first.
-    Result<FlushReport> flush(UnixSeconds now, bool ignore_schedule);
+    // `progress` hears the report so far after each batch.
+    Result<FlushReport> flush(UnixSeconds now, bool ignore_schedule,
+                              const std::function<void(const FlushReport&)>& progress = nullptr);
 
     // Seconds one push may take: connect and request timeouts, and a margin.
     int64_t seconds_per_push() const;

@@ -364,3 +364,58 @@ TEST_CASE("orders cancel --from: each order on its own, refusals named; after on
     CHECK(healthy.requests().size() == 2 + 5 + 3);  // the 5 checkouts (never pushed) and the 3 cancels
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
+
+namespace {
+// The frames a progress line drew on a terminal: the text between carriage returns,
+// without the erase-to-end-of-line that follows each.
+std::vector<std::string> progress_frames(const std::string& terminal_output) {
+    std::vector<std::string> frames;
+    std::string frame;
+    std::istringstream in(terminal_output);
+    while (std::getline(in, frame, '\r')) {
+        const auto erase = frame.find("\033[K");
+        if (erase != std::string::npos) frame.resize(erase);
+        if (frame.find('%') != std::string::npos || frame.find(" tried") != std::string::npos) frames.push_back(frame);
+    }
+    return frames;
+}
+}  // namespace
+
+TEST_CASE("on a terminal, batch and outbox flush draw a progress line that fits it and counts failures") {
+    json fixture = base_fixture();
+    fixture["members"][0]["points"] = 100000000;
+    fixture["products"][3]["stock"] = 1000000;
+    TestShop shop(fixture);
+    std::string carts = "{\"member_id\": 404, \"items\": [{\"product_id\": 13, \"quantity\": 1}]}\n";  // refused
+    for (int i = 0; i < 3000; ++i) carts += "{\"member_id\": 1, \"items\": [{\"product_id\": 13, \"quantity\": 1}]}\n";
+    const std::string file = shop.write_file("carts.jsonl", carts);
+    const std::string base = std::string(SHOPCTL_BIN) + " --db " + shop.db() + " --now 2026-11-26T03:00:00Z ";
+    // script(1) gives the command a terminal; stty makes it 40 columns wide.
+    const auto batch = run_program({"/usr/bin/script", "-qec",
+                                    "stty cols 40; " + base + "batch " + file + " --commit-every 1 > /dev/null", "/dev/null"});
+    REQUIRE(batch.exit_code == 1);  // one cart failed
+    const auto frames = progress_frames(batch.out);
+    REQUIRE_FALSE(frames.empty());  // 3,000 synced commits take well over the first 100 ms
+    bool failure_shown = false;
+    for (const auto& f : frames) {
+        INFO(f);
+        CHECK(f.size() <= 39);
+        if (f.find(" 0 carts") != std::string::npos) CHECK(f.find(" 0%") != std::string::npos);  // no read-ahead
+        if (f.find("1 failed") != std::string::npos) failure_shown = true;
+    }
+    CHECK(failure_shown);
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM orders") == "3000");
+
+    PlatformSink sink;
+    const auto flush = run_program({"/usr/bin/script", "-qec",
+                                    "stty cols 60; " + base + "outbox flush --platform-url " + sink.url(), "/dev/null"});
+    CHECK(flush.exit_code == 0);
+    const auto flush_frames = progress_frames(flush.out);
+    REQUIRE_FALSE(flush_frames.empty());
+    for (const auto& f : flush_frames) {
+        INFO(f);
+        CHECK(f.size() <= 59);
+        CHECK(f.find(" delivered") != std::string::npos);
+    }
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE status = 'SENT'") == "3000");
+}
