@@ -122,7 +122,7 @@ int run_batch(const Settings& s, const BatchOptions& o) {
         [] { return g_signals >= 2; });
     runner.keep_input(rejects.is_open());
     LineReader reader(fd, service::kMaxCartBytes);
-    ProgressLine progress;
+    ProgressLine progress(!quiet());
     uint64_t committed_bytes = 0;  // where in the input the committed carts reach
     const auto stopping = [] { return g_signals > 0; };
     // Before waiting on a slow pipe: run the carts in hand, so their results go out now.
@@ -192,10 +192,11 @@ int run_batch(const Settings& s, const BatchOptions& o) {
     }
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.0f", orders_per_s);
-    std::cerr << "batch: " << summary.carts << " carts, " << summary.ok << " ok (" << summary.created() << " new, "
-              << summary.replayed << " replayed), " << summary.failed() << " failed"
-              << (failed.empty() ? "" : " (" + failed + ")") << ", " << rate << " orders/s, p50 "
-              << summary.latency_percentile_us(0.50) << " us, p99 " << summary.latency_percentile_us(0.99) << " us\n";
+    if (!quiet())
+        std::cerr << "batch: " << summary.carts << " carts, " << summary.ok << " ok (" << summary.created() << " new, "
+                  << summary.replayed << " replayed), " << summary.failed() << " failed"
+                  << (failed.empty() ? "" : " (" + failed + ")") << ", " << rate << " orders/s, p50 "
+                  << summary.latency_percentile_us(0.50) << " us, p99 " << summary.latency_percentile_us(0.99) << " us\n";
     if (g_signals > 0) {
         std::cerr << "batch: stopped by signal " << g_last_signal << " after line " << number
                   << (abandoned ? "; the open group was rolled back, nothing of it was kept"

@@ -40,7 +40,7 @@ void print_delimited_page(ListFormat format, const std::vector<std::string>& col
     write_delimited_row(std::cout, format, columns);
     for (const Json& row : rows) write_delimited_row(std::cout, format, delimited_fields(row, columns));
     std::cout.flush();
-    write_next_page_note(std::cerr, limit, option, next, which);
+    if (!quiet()) write_next_page_note(std::cerr, limit, option, next, which);
 }
 
 void print_next_page_note(int64_t limit, const char* option, std::optional<int64_t> next, const char* which) {

@@ -134,6 +134,9 @@ int run(int argc, char** argv) {
     app.add_option("--db", settings.db_path, "store: a SQLite file (default ./shop.db) or a postgresql:// URI")->type_name("PATH|URI")->envname("SHOPCTL_DB")->group("Global options");
     app.add_option("--now", settings.now, "pin the clock: an RFC 3339 UTC time")->type_name("TIME")->envname("SHOPCTL_NOW")->group("Global options");
     app.add_flag("--json", settings.json, "print exactly one JSON document on stdout")->group("Global options");
+    bool quiet_flag = false;
+    app.add_flag("-q,--quiet", quiet_flag, "stderr carries errors only: no warnings, progress or summaries")
+        ->group("Global options");
     app.add_option("--busy-timeout", busy_timeout, "wait this many ms for the store's write lock (default 5000)")->type_name("INT")
         ->group("Global options");
     app.add_option("--platform-url", settings.platform_url, "data platform URL (http:// or https://)")->type_name("URL")
@@ -186,6 +189,7 @@ int run(int argc, char** argv) {
         if (!seconds) return report_error(settings, seconds.error());
         settings.platform_timeout_seconds = *seconds;
     }
+    set_quiet(quiet_flag);
     if (!selected) return report_error(settings, Error::Usage("no command given (see shopctl --help)"));
     return selected(settings);
 }

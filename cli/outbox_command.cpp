@@ -73,7 +73,7 @@ int run_flush(const Settings& s, bool all) {
     auto ctx = service::open_for_write_and_push(s);
     if (!ctx) return report_error(s, ctx.error());
     service::OutboxDelivery delivery(*ctx->store, ctx->platform);
-    ProgressLine progress;
+    ProgressLine progress(!quiet());
     auto report = delivery.flush(ctx->now, all, [&progress](const service::FlushReport& so_far) {
         const double seconds = progress.seconds();
         progress.update({std::nullopt,

@@ -22,7 +22,16 @@ void print_json(const Json& document) {
     std::cout << document.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
-void warn(const std::string& message) { std::cerr << "shopctl: warning: " << escape_control(message, 2000) << '\n'; }
+namespace {
+bool g_quiet = false;  // set once, from the command line, before the command runs
+}  // namespace
+
+void set_quiet(bool quiet) { g_quiet = quiet; }
+bool quiet() { return g_quiet; }
+
+void warn(const std::string& message) {
+    if (!g_quiet) std::cerr << "shopctl: warning: " << escape_control(message, 2000) << '\n';
+}
 
 Result<int64_t> parse_int_argument(const std::string& text, const std::string& what, int64_t min, int64_t max) {
     int64_t value = 0;

@@ -19,7 +19,13 @@ int exit_code(ErrorCode code);
 // Prints the error as the settings say and returns its exit code.
 int report_error(const service::Settings& settings, const Error& error);
 void print_json(const Json& document);
+// `shopctl: warning: ...` on stderr, unless --quiet.
 void warn(const std::string& message);
+
+// --quiet: stderr carries errors only (no warnings, progress lines, summaries or
+// notes); stdout is unchanged.
+void set_quiet(bool quiet);
+bool quiet();
 
 // Parses a command-line integer argument (an id or an amount): INVALID_INPUT naming
 // `what` when it is not an integer in [min, max].

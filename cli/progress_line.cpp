@@ -60,8 +60,8 @@ size_t terminal_width() {
     return 80;
 }
 
-ProgressLine::ProgressLine()
-    : enabled_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()), last_(start_) {}
+ProgressLine::ProgressLine(bool wanted)
+    : enabled_(wanted && isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 double ProgressLine::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

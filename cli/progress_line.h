@@ -27,7 +27,7 @@ std::string format_progress_line(const ProgressFigures& figures, size_t width);
 
 class ProgressLine {
 public:
-    ProgressLine();  // enabled when stderr is a terminal
+    explicit ProgressLine(bool wanted);  // enabled when wanted and stderr is a terminal
     bool enabled() const { return enabled_; }
     double seconds() const;
     // Redraws when 100 ms have passed since the last redraw (or since the start).

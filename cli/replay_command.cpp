@@ -115,9 +115,10 @@ int run_record(const Settings& s, const ReplayCommandOptions& o, const qa::Repla
         if (!(file << out) || !(file.flush()))
             return report_error(s, Error::InvalidInput("--record: cannot write " + quote_user_text(o.record)));
     }
-    std::cerr << "replay: recorded " << outcome.outputs.size() << " step" << (outcome.outputs.size() == 1 ? "" : "s")
-              << " and the end state of " << quote_user_text(outcome.name)
-              << (o.record == "-" ? "" : " to " + o.record) << '\n';
+    if (!quiet())
+        std::cerr << "replay: recorded " << outcome.outputs.size() << " step" << (outcome.outputs.size() == 1 ? "" : "s")
+                  << " and the end state of " << quote_user_text(outcome.name)
+                  << (o.record == "-" ? "" : " to " + o.record) << '\n';
     return 0;
 }
 

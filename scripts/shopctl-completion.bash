@@ -2,7 +2,7 @@
 _shopctl() {
     local cur prev words cword
     _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
-    local globals="--db --now --json --busy-timeout --platform-url --platform-timeout --help --version"
+    local globals="--db --now --json --quiet --busy-timeout --platform-url --platform-timeout --help --version"
     local commands="init load checkout quote batch replay orders points coupons products stock outbox verify help"
     case $prev in
         --db|--junit|--rejects|--from|--record) COMPREPLY=($(compgen -f -- "$cur")); return ;;

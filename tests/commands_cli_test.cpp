@@ -546,3 +546,31 @@ TEST_CASE("bash completion: commands after global options, statuses per command,
         }
     }
 }
+
+TEST_CASE("--quiet: stderr carries errors only; stdout is the same") {
+    TestShop shop;
+    const std::string carts = shop.write_file("carts.jsonl", R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}]}
+{"member_id": 404, "items": [{"product_id": 13, "quantity": 1}]}
+)");
+    const auto loud = shop.run({"batch", carts, "--now", "2026-11-26T03:00:00Z"});
+    CHECK(loud.err.find("batch: 2 carts") != std::string::npos);
+    for (const char* flag : {"--quiet", "-q"}) {
+        TestShop fresh;
+        const auto quiet = fresh.run({flag, "batch", carts, "--now", "2026-11-26T03:00:00Z"});
+        CHECK(quiet.exit_code == 1);  // one cart failed: the exit code still says so
+        CHECK(quiet.err.empty());
+        CHECK(quiet.out == loud.out);
+    }
+    // Notes go; errors stay.
+    const auto csv = shop.run({"products", "list", "--limit", "1", "--format", "csv", "--quiet"});
+    CHECK(csv.exit_code == 0);
+    CHECK(csv.err.empty());
+    CHECK(csv.out == shop.run({"products", "list", "--limit", "1", "--format", "csv"}).out);
+    const auto missing = shop.run({"orders", "show", "99", "--quiet"});
+    CHECK(missing.exit_code == 19);
+    CHECK(missing.err.find("ORDER_NOT_FOUND") != std::string::npos);
+    // --summary-json is asked for by name: it stays.
+    TestShop third;
+    const auto summary = third.run({"batch", carts, "--quiet", "--summary-json"});
+    CHECK(json::parse(summary.err)["failed"] == 1);
+}

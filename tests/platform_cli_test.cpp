@@ -89,6 +89,18 @@ TEST_CASE("a failing platform leaves the order committed and the row queued") {
     sink.stall(0);
 }
 
+TEST_CASE("--quiet keeps a failed push's warning off stderr; the receipt and the queued row are the same") {
+    TestShop shop;
+    const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/orders";
+    const auto loud = shop.run({"checkout", cart_file(shop), "--json", "--platform-url", url, "--platform-timeout", "1"});
+    CHECK(loud.err.find("warning") != std::string::npos);
+    const auto quiet = shop.run({"checkout", cart_file(shop), "--json", "--quiet", "--platform-url", url, "--platform-timeout", "1"});
+    CHECK(quiet.exit_code == 0);
+    CHECK(quiet.err.empty());
+    CHECK(json::parse(quiet.out)["platform"]["status"] == "QUEUED");
+    CHECK(query_text(shop.db(), "SELECT group_concat(attempts) FROM platform_outbox") == "1,1");
+}
+
 TEST_CASE("with no URL nothing is tried; flush later delivers each row once with the same key") {
     TestShop shop;
     for (int i = 0; i < 3; ++i) REQUIRE(shop.run({"checkout", cart_file(shop)}).exit_code == 0);
@@ -406,6 +418,14 @@ TEST_CASE("on a terminal, batch and outbox flush draw a progress line that fits 
     CHECK(failure_shown);
     CHECK(query_text(shop.db(), "SELECT count(*) FROM orders") == "3000");
 
+    // --quiet: no progress line, on a terminal too.
+    const auto quiet = run_program({"/usr/bin/script", "-qec",
+                                    "stty cols 40; " + base + "batch " + file + " --commit-every 1 --quiet > /dev/null", "/dev/null"});
+    CHECK(quiet.exit_code == 1);
+    CHECK(progress_frames(quiet.out).empty());
+    CHECK(quiet.out.find("batch:") == std::string::npos);
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM orders") == "6000");
+
     PlatformSink sink;
     const auto flush = run_program({"/usr/bin/script", "-qec",
                                     "stty cols 60; " + base + "outbox flush --platform-url " + sink.url(), "/dev/null"});
@@ -417,5 +437,5 @@ TEST_CASE("on a terminal, batch and outbox flush draw a progress line that fits 
         CHECK(f.size() <= 59);
         CHECK(f.find(" delivered") != std::string::npos);
     }
-    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE status = 'SENT'") == "3000");
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE status = 'SENT'") == "6000");
 }
