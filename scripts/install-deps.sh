@@ -3,7 +3,7 @@
 # more package names as arguments (the benchmarks' tools, say).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libcli11-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev
-          libcurl4-openssl-dev catch2 libcpp-httplib-dev jq libpq-dev postgresql "$@")
+          libcurl4-openssl-dev catch2 libcpp-httplib-dev jq libpq-dev postgresql zsh "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

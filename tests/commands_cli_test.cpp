@@ -1,6 +1,8 @@
 // The back-office commands through the real binary.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -573,4 +575,67 @@ TEST_CASE("--quiet: stderr carries errors only; stdout is the same") {
     TestShop third;
     const auto summary = third.run({"batch", carts, "--quiet", "--summary-json"});
     CHECK(json::parse(summary.err)["failed"] == 1);
+}
+
+namespace {
+// What the zsh completion (scripts/_shopctl) offers for each command line, in one
+// interactive zsh on a pseudo-terminal.
+std::vector<std::vector<std::string>> complete_zsh(const std::vector<std::string>& lines) {
+    // timeout(1): a completion that never finishes fails the test instead of hanging it.
+    std::vector<std::string> argv = {"/usr/bin/timeout", "60", "/usr/bin/zsh",
+                                     std::string(SHOPCTL_SOURCE_DIR) + "/tests/support/zsh_complete.zsh",
+                                     std::string(SHOPCTL_SOURCE_DIR) + "/scripts"};
+    argv.insert(argv.end(), lines.begin(), lines.end());
+    const auto run = run_program(argv);
+    std::vector<std::vector<std::string>> offered(lines.size());
+    std::istringstream out(run.out);
+    int current = -1;
+    for (std::string word; std::getline(out, word);) {
+        if (word.rfind("LINE ", 0) == 0) current = std::stoi(word.substr(5)) - 1;
+        else if (current >= 0 && current < static_cast<int>(lines.size())) offered[static_cast<size_t>(current)].push_back(word);
+    }
+    return offered;
+}
+}  // namespace
+
+TEST_CASE("zsh completion: commands after global options, statuses per command, every option of every command") {
+    REQUIRE(access("/usr/bin/zsh", X_OK) == 0);  // scripts/install-deps.sh installs it
+    const std::vector<std::vector<std::string>> commands = {
+        {"init"}, {"load"}, {"checkout"}, {"quote"}, {"batch"}, {"replay"}, {"verify"},
+        {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"orders", "cancel"}, {"points", "charge"},
+        {"points", "show"}, {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
+        {"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry"}};
+    std::vector<std::string> lines = {"shopctl --db x.db ", "shopctl --db x.db orders ", "shopctl orders list --status ",
+                                      "shopctl outbox list --status ", "shopctl -q products set 3 --status ",
+                                      "shopctl help o"};
+    for (const auto& command : commands) {
+        std::string line = "shopctl";
+        for (const auto& word : command) line += " " + word;
+        lines.push_back(line + " --");
+    }
+    const auto offered = complete_zsh(lines);
+    CHECK(offers(offered[0], "checkout"));  // --db's value is not the command
+    CHECK(offers(offered[1], "export"));
+    CHECK(offers(offered[2], "PARTIALLY_RETURNED"));
+    CHECK_FALSE(offers(offered[2], "DEAD"));
+    CHECK(offers(offered[3], "DEAD"));
+    CHECK(offers(offered[4], "SALE_ENDED"));
+    CHECK(offers(offered[5], "orders"));
+    CHECK(offers(offered[5], "outbox"));
+    for (size_t i = 0; i < commands.size(); ++i) {
+        std::vector<std::string> help_args = commands[i];
+        help_args.push_back("--help");
+        const auto help = run_shopctl(help_args);
+        std::istringstream help_lines(help.out.substr(help.out.find("Options:")));
+        for (std::string line; std::getline(help_lines, line);) {
+            const auto at = line.find("--");
+            if (line.rfind("  ", 0) != 0 || at == std::string::npos || at > 6) continue;
+            const std::string option = line.substr(at, line.find_first_of(" ,=", at) - at);
+            INFO(lines[6 + i] << " " << option);
+            CHECK(offers(offered[6 + i], option));
+        }
+        // The global options are offered after the command words too.
+        CHECK(offers(offered[6 + i], "--db"));
+        CHECK(offers(offered[6 + i], "--quiet"));
+    }
 }
