@@ -513,6 +513,28 @@ std::vector<std::string> complete(const std::vector<std::string>& words) {
 bool offers(const std::vector<std::string>& offered, const std::string& word) {
     return std::find(offered.begin(), offered.end(), word) != offered.end();
 }
+
+// Every command and subcommand that takes options: the completions must offer them all.
+const std::vector<std::vector<std::string>> kCommandsWithOptions = {
+    {"init"}, {"load"}, {"checkout"}, {"quote"}, {"batch"}, {"replay"}, {"verify"},
+    {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"orders", "cancel"}, {"points", "charge"},
+    {"points", "show"}, {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
+    {"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry"}};
+
+// The long options a command's --help lists under "Options:" (its own, --help among them).
+std::vector<std::string> help_options(const std::vector<std::string>& command) {
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    const auto help = run_shopctl(args);
+    std::vector<std::string> options;
+    std::istringstream lines(help.out.substr(help.out.find("Options:")));
+    for (std::string line; std::getline(lines, line);) {
+        const auto at = line.find("--");
+        if (line.rfind("  ", 0) != 0 || at == std::string::npos || at > 6) continue;
+        options.push_back(line.substr(at, line.find_first_of(" ,=", at) - at));
+    }
+    return options;
+}
 }  // namespace
 
 TEST_CASE("bash completion: commands after global options, statuses per command, every option of every command") {
@@ -524,24 +546,12 @@ TEST_CASE("bash completion: commands after global options, statuses per command,
     CHECK(offers(complete({"shopctl", "outbox", "list", "--status", ""}), "DEAD"));
     CHECK(offers(complete({"shopctl", "help", "ord"}), "orders"));
     // Each command's --help options are offered after it: the completion keeps up with the CLI.
-    const std::vector<std::vector<std::string>> commands = {
-        {"init"}, {"load"}, {"checkout"}, {"quote"}, {"batch"}, {"replay"}, {"verify"},
-        {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"orders", "cancel"}, {"points", "charge"},
-        {"points", "show"}, {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
-        {"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry"}};
-    for (const auto& command : commands) {
-        std::vector<std::string> help_args = command;
-        help_args.push_back("--help");
-        const auto help = run_shopctl(help_args);
+    for (const auto& command : kCommandsWithOptions) {
         std::vector<std::string> words = {"shopctl"};
         words.insert(words.end(), command.begin(), command.end());
         words.push_back("--");
         const auto offered = complete(words);
-        std::istringstream lines(help.out.substr(help.out.find("Options:")));
-        for (std::string line; std::getline(lines, line);) {
-            const auto at = line.find("--");
-            if (line.rfind("  ", 0) != 0 || at == std::string::npos || at > 6) continue;
-            const std::string option = line.substr(at, line.find_first_of(" ,=", at) - at);
+        for (const auto& option : help_options(command)) {
             if (option == "--help") continue;
             INFO("shopctl " << command[0] << (command.size() > 1 ? " " + command[1] : "") << " " << option);
             CHECK(offers(offered, option));
@@ -600,11 +610,7 @@ std::vector<std::vector<std::string>> complete_zsh(const std::vector<std::string
 
 TEST_CASE("zsh completion: commands after global options, statuses per command, every option of every command") {
     REQUIRE(access("/usr/bin/zsh", X_OK) == 0);  // scripts/install-deps.sh installs it
-    const std::vector<std::vector<std::string>> commands = {
-        {"init"}, {"load"}, {"checkout"}, {"quote"}, {"batch"}, {"replay"}, {"verify"},
-        {"orders", "list"}, {"orders", "export"}, {"orders", "return"}, {"orders", "cancel"}, {"points", "charge"},
-        {"points", "show"}, {"coupons", "issue"}, {"coupons", "list"}, {"products", "list"}, {"products", "set"},
-        {"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry"}};
+    const auto& commands = kCommandsWithOptions;
     std::vector<std::string> lines = {"shopctl --db x.db ", "shopctl --db x.db orders ", "shopctl orders list --status ",
                                       "shopctl outbox list --status ", "shopctl -q products set 3 --status ",
                                       "shopctl help o"};
@@ -623,14 +629,7 @@ TEST_CASE("zsh completion: commands after global options, statuses per command, 
     CHECK(offers(offered[5], "orders"));
     CHECK(offers(offered[5], "outbox"));
     for (size_t i = 0; i < commands.size(); ++i) {
-        std::vector<std::string> help_args = commands[i];
-        help_args.push_back("--help");
-        const auto help = run_shopctl(help_args);
-        std::istringstream help_lines(help.out.substr(help.out.find("Options:")));
-        for (std::string line; std::getline(help_lines, line);) {
-            const auto at = line.find("--");
-            if (line.rfind("  ", 0) != 0 || at == std::string::npos || at > 6) continue;
-            const std::string option = line.substr(at, line.find_first_of(" ,=", at) - at);
+        for (const auto& option : help_options(commands[i])) {
             INFO(lines[6 + i] << " " << option);
             CHECK(offers(offered[6 + i], option));
         }
