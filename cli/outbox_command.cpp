@@ -88,7 +88,7 @@ int run_flush(const Settings& s, bool all) {
         Json rows = Json::array();
         for (const auto& r : report->rows) rows.push_back(row_json(r));
         print_json({{"tried", report->tried}, {"delivered", report->delivered}, {"failed", report->failed},
-                    {"dead", report->dead}, {"rows", rows}});
+                    {"dead", report->dead}, {"outbox", rows}});
     } else {
         std::cout << "outbox flush: " << report->tried << " tried, " << report->delivered << " delivered, "
                   << report->failed << " failed" << (report->dead ? " (" + std::to_string(report->dead) + " now DEAD)" : "")
@@ -113,7 +113,7 @@ int run_retry_all_dead(const Settings& s) {
     if (s.json) {
         Json list = Json::array();
         for (const auto& r : *rows) list.push_back(row_json(r));
-        print_json({{"requeued", list}});
+        print_json({{"requeued", rows->size()}, {"outbox", list}});
     } else {
         std::cout << "outbox: " << rows->size() << " DEAD row" << (rows->size() == 1 ? "" : "s")
                   << " requeued: PENDING, attempts 0\n";
@@ -123,9 +123,9 @@ int run_retry_all_dead(const Settings& s) {
 
 int run_retry(const Settings& s, const std::string& id_text, bool all_dead) {
     if (all_dead != id_text.empty())
-        return report_error(s, Error::Usage("outbox retry: give an OUTBOX_ID or --all-dead (see shopctl outbox retry --help)"));
+        return report_error(s, Error::Usage("outbox retry: give an ID or --all-dead (see shopctl outbox retry --help)"));
     if (all_dead) return run_retry_all_dead(s);
-    auto id = parse_int_argument(id_text, "OUTBOX_ID", 1, std::numeric_limits<int64_t>::max());
+    auto id = parse_int_argument(id_text, "ID", 1, std::numeric_limits<int64_t>::max());
     if (!id) return report_error(s, id.error());
     auto now = service::resolve_now(s);
     if (!now) return report_error(s, now.error());
@@ -167,7 +167,7 @@ void add_outbox_command(CommandSetup setup) {
     auto* retry = outbox->add_subcommand("retry", "Requeue a DEAD row (by outbox id), or all of them, with attempts 0");
     auto id = std::make_shared<std::string>();
     auto all_dead = std::make_shared<bool>(false);
-    retry->add_option("OUTBOX_ID", *id, "the outbox row's id")->type_name("INT");
+    retry->add_option("ID", *id, "the outbox row's id (its \"id\" in outbox list)")->type_name("INT");
     retry->add_flag("--all-dead", *all_dead, "every DEAD row, in one transaction");
     retry->footer("Example:\n  shopctl outbox retry 12\n  shopctl outbox retry --all-dead && shopctl outbox flush");
     retry->callback([id, all_dead, &selected] {

@@ -120,6 +120,8 @@ TEST_CASE("with no URL nothing is tried; flush later delivers each row once with
     const auto ok = shop.run({"outbox", "flush", "--all", "--platform-url", healthy.url(), "--json"});
     CHECK(ok.exit_code == 0);
     CHECK(json::parse(ok.out)["delivered"] == 3);
+    CHECK(json::parse(ok.out)["outbox"].size() == 3);  // the rows tried, as outbox list shows them
+    CHECK(json::parse(ok.out)["outbox"][2]["status"] == "SENT");
     std::vector<std::string> keys;
     for (const auto& r : healthy.requests()) keys.push_back(r.headers.at("Idempotency-Key"));
     CHECK(keys == std::vector<std::string>{"order-1", "order-2", "order-3"});
@@ -166,7 +168,8 @@ TEST_CASE("outbox retry --all-dead requeues every DEAD row in one go, and only t
     CHECK(shop.dump() == before);
     const auto retried = shop.run({"outbox", "retry", "--all-dead", "--json"});
     REQUIRE(retried.exit_code == 0);
-    const json rows = json::parse(retried.out)["requeued"];
+    CHECK(json::parse(retried.out)["requeued"] == 2);
+    const json rows = json::parse(retried.out)["outbox"];
     REQUIRE(rows.size() == 2);
     CHECK(rows[0]["id"] == 1);
     CHECK(rows[1]["id"] == 2);
