@@ -15,13 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 json run_json(const TestShop& shop, const std::vector<std::string>& args, int expected_exit = 0) {
     std::vector<std::string> all = args;
     all.push_back("--json");
@@ -303,7 +296,7 @@ TEST_CASE("a version-2 store is refused until init upgrades it; the upgrade keep
     // A real version-2 store, from the schema as it shipped, with a paid and a cancelled order.
     const std::string dir = make_temp_dir();
     const std::string db = dir + "/old.db";
-    exec_sql(db, slurp_file(std::string(SHOPCTL_SOURCE_DIR) + "/tests/data/schema-v2.sql") + R"SQL(
+    exec_sql(db, read_whole_file(std::string(SHOPCTL_SOURCE_DIR) + "/tests/data/schema-v2.sql") + R"SQL(
         PRAGMA journal_mode = WAL;
         INSERT INTO member VALUES (1, 'Kim');
         INSERT INTO point VALUES (1, 47000);

@@ -41,20 +41,13 @@ struct LogRecord {
     std::string data;
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 void spit(const std::string& path, const std::string& content) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << content;
 }
 
 std::vector<LogRecord> read_log(const std::string& path) {
-    const std::string bytes = slurp(path);
+    const std::string bytes = read_whole_file(path);
     std::vector<LogRecord> out;
     size_t pos = 0;
     constexpr size_t kHeader = 24;
@@ -172,7 +165,7 @@ public:
         REQUIRE(run_program({binary_, "--db", db_, "init"}).exit_code == 0);
         const std::string fixture = shop_.write_file("fixture.json", base_fixture().dump());
         REQUIRE(run_program({binary_, "--db", db_, "--now", kNow, "load", fixture}).exit_code == 0);
-        for (const auto& e : fs::directory_iterator(store_dir_)) base_[e.path().string()] = slurp(e.path().string());
+        for (const auto& e : fs::directory_iterator(store_dir_)) base_[e.path().string()] = read_whole_file(e.path().string());
         REQUIRE(base_.count(db_) == 1);
 
         std::string carts;
@@ -225,7 +218,7 @@ public:
         std::map<std::string, std::string> out;
         for (const auto& e : fs::directory_iterator(store_dir_))
             if (e.path().string().size() < 4 || e.path().string().substr(e.path().string().size() - 4) != "-shm")
-                out[e.path().string()] = slurp(e.path().string());
+                out[e.path().string()] = read_whole_file(e.path().string());
         return out;
     }
 

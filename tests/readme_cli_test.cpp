@@ -41,18 +41,11 @@ std::vector<std::string> marked_blocks(const std::string& readme) {
     return blocks;
 }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 }  // namespace
 
 TEST_CASE("the README's examples run as written on the demo data") {
     const std::string source = SHOPCTL_SOURCE_DIR;
-    const auto blocks = marked_blocks(slurp(source + "/README.md"));
+    const auto blocks = marked_blocks(read_whole_file(source + "/README.md"));
     REQUIRE(blocks.size() >= 5);  // a first checkout, scripting, batches, returns, the catalog
     const std::string dir = make_temp_dir();
     const std::string bin_dir = std::string(SHOPCTL_BIN).substr(0, std::string(SHOPCTL_BIN).rfind('/'));

@@ -23,13 +23,6 @@ const char* kScenario = R"({"name": "last mug goes once", "now": "2026-11-26T00:
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // Well-formed enough for CI readers: one root, every tag closed in order.
 bool balanced_xml(const std::string& xml) {
     std::vector<std::string> open;
@@ -65,7 +58,7 @@ TEST_CASE("replay passes a right scenario and points at the exact field of a wro
     CHECK(both.out.find("step 2 (checkout): at $.error.code") != std::string::npos);
     CHECK(both.out.find("expected: \"PRICE_CHANGED\"") != std::string::npos);
     CHECK(both.out.find("actual:   \"OUT_OF_STOCK\"") != std::string::npos);
-    const std::string xml = slurp(dir + "/out.xml");
+    const std::string xml = read_whole_file(dir + "/out.xml");
     CHECK(balanced_xml(xml));
     CHECK(std::count(xml.begin(), xml.end(), '\n') > 3);
     size_t testcases = 0;
@@ -149,7 +142,7 @@ TEST_CASE("replay --record writes the scenario with what each step printed as it
     const auto r = run_shopctl({"replay", dir + "/draft.json", "--record", dir + "/new.json"});
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.find("recorded 2 steps and the end state of 'last mug goes once'") != std::string::npos);
-    const json recorded = json::parse(slurp(dir + "/new.json"));
+    const json recorded = json::parse(read_whole_file(dir + "/new.json"));
     CHECK(recorded["name"] == "last mug goes once");
     CHECK(recorded["steps"][0]["checkout"] == draft["steps"][0]["checkout"]);  // inputs kept as they were
     CHECK(recorded["steps"][0]["expect"]["total"] == 60000);

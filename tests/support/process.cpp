@@ -24,14 +24,14 @@ std::string temp_file(const std::string& content) {
     return path;
 }
 
-std::string slurp(const std::string& path) {
+}  // namespace
+
+std::string read_whole_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
 }
-
-}  // namespace
 
 Child::Child(const std::vector<std::string>& argv, const RunOptions& options)
     : in_(temp_file(options.stdin_text)), out_(temp_file("")), err_(temp_file("")) {
@@ -64,8 +64,8 @@ ProcessResult Child::finish() {
     waitpid(pid_, &status, 0);
     ProcessResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out_);
-    r.err = slurp(err_);
+    r.out = read_whole_file(out_);
+    r.err = read_whole_file(err_);
     unlink(in_.c_str());
     unlink(out_.c_str());
     unlink(err_.c_str());

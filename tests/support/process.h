@@ -21,6 +21,8 @@ struct RunOptions {
 };
 
 ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions& options = {});
+// A file's bytes ("" when it cannot be read).
+std::string read_whole_file(const std::string& path);
 ProcessResult run_shopctl(const std::vector<std::string>& args, const RunOptions& options = {});
 // Starts every command at once (real concurrent processes), then waits for all.
 std::vector<ProcessResult> run_shopctl_parallel(const std::vector<std::vector<std::string>>& commands,
