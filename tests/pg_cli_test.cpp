@@ -232,6 +232,68 @@ TEST_CASE("the scenario library passes on PostgreSQL, each scenario in a schema 
     CHECK(pg_query_text(uri, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'shopctl_scratch_%'") == "0");
 }
 
+TEST_CASE("a replay killed with -9 leaves its scratch schema; the next replay drops it, never a live one's", "[pg]") {
+    const std::string uri = test_cluster_uri();
+    const std::string scratch_count =
+        "SELECT count(*) FROM pg_namespace WHERE starts_with(nspname, 'shopctl_scratch_')";
+    REQUIRE(pg_query_text(uri, scratch_count) == "0");
+    // A scenario that keeps its schema for a few seconds: one batch of many carts.
+    const std::string dir = make_temp_dir();
+    std::ofstream(dir + "/shop.json") << json{{"members", {{{"id", 1}, {"name", "m"}, {"points", 1000000000}}}},
+                                              {"products", {{{"id", 10}, {"name", "p"}, {"price", 100}, {"stock", 1000000}, {"status", "ON_SALE"}}}}}
+                                             .dump();
+    json batch = json::array();
+    for (int i = 0; i < 4000; ++i) batch.push_back({{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}});
+    std::ofstream(dir + "/long.json")
+        << json{{"name", "long"}, {"now", "2026-11-26T00:00:00Z"}, {"fixture", "shop.json"},
+                {"steps", {{{"batch", batch}}}}, {"expect_state", {{"orders", 4000}}}}
+               .dump();
+    // Waits until `count` scratch schemas other than `besides` exist.
+    const auto wait_for_scratch = [&](const std::string& count, const std::string& besides = "") {
+        const std::string query = scratch_count + " AND nspname <> '" + besides + "'";
+        for (int i = 0; i < 1000 && pg_query_text(uri, query) != count; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return pg_query_text(uri, query);
+    };
+    const auto wait_for_no_advisory_lock = [&] {
+        for (int i = 0; i < 1000 && pg_query_text(uri, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") != "0"; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    };
+    // Any scenario: each starts by dropping the orphans it finds.
+    const std::string one_scenario = std::string(SHOPCTL_SOURCE_DIR) + "/fixtures/scenarios/batch-carts-are-atomic-each.json";
+
+    // A live session's scratch schema (its advisory lock held: psql stands in for a
+    // replay in the middle of its scenario) is left alone by a replay that runs meanwhile.
+    {
+        const std::string key = "4242424242";  // the stand-in's schema: shopctl_scratch_4242424242
+        Child live({"/usr/bin/psql", uri, "-v", "ON_ERROR_STOP=1", "-c", "SELECT pg_advisory_lock(" + key + ")", "-c",
+                    "CREATE SCHEMA shopctl_scratch_" + key, "-c", "SELECT pg_sleep(120)"},
+                   {});
+        REQUIRE(wait_for_scratch("1") == "1");
+        CHECK(run_shopctl({"--db", uri, "replay", one_scenario}).exit_code == 0);
+        CHECK(pg_query_text(uri, scratch_count) == "1");
+        // Its session ends (a backend asleep in a query would not notice its client go).
+        pg_query_text(uri, "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'");
+        live.finish();
+        wait_for_no_advisory_lock();
+    }
+
+    // Killed, a replay cannot drop its schema; the next replay does.
+    CHECK(pg_query_text(uri, scratch_count) == "1");  // the stand-in's, orphaned now
+    Child doomed({SHOPCTL_BIN, "--db", uri, "replay", dir + "/long.json"}, {});
+    REQUIRE(wait_for_scratch("1", "shopctl_scratch_4242424242") == "1");
+    kill(doomed.pid(), SIGKILL);
+    doomed.finish();
+    // It dropped the stand-in's orphan before making its own, which it left behind.
+    CHECK(pg_query_text(uri, scratch_count) == "1");
+    CHECK(pg_query_text(uri, scratch_count + " AND nspname = 'shopctl_scratch_4242424242'") == "0");
+    // The server ends the dead client's session (and its advisory lock) when it sees the socket close.
+    wait_for_no_advisory_lock();
+    CHECK(run_shopctl({"--db", uri, "replay", one_scenario}).exit_code == 0);
+    CHECK(pg_query_text(uri, scratch_count) == "0");
+    remove_tree(dir);
+}
+
 TEST_CASE("init from two processes at once; other commands on a schema without tables create nothing", "[pg]") {
     const std::string uri = fresh_schema_uri();
     const auto none = run_shopctl({"--db", uri, "products", "list"});

@@ -2,14 +2,13 @@
 
 
 #include <algorithm>
-#include <atomic>
+#include <charconv>
 #include <deque>
 #include <cctype>
 #include <random>
 #include <vector>
 #include <cstdlib>
 #include <cstring>
-#include <unistd.h>
 
 #include "db/guarded.h"
 #include "db/pg/libpq.h"
@@ -623,17 +622,64 @@ Result<InitReport> init(const StoreOptions& options) {
     });
 }
 
+namespace {
+
+constexpr const char* kScratchPrefix = "shopctl_scratch_";
+
+// A scratch schema's key: random, positive, unique across processes and hosts
+// sharing the database. The schema is shopctl_scratch_<key>, and its session holds the
+// advisory lock <key> for as long as it lives.
+int64_t new_scratch_key() {
+    std::random_device random;
+    const uint64_t high = random(), low = random();
+    return static_cast<int64_t>(((high << 32) | low) & 0x3fffffffffffffffULL) + 1;
+}
+
+// Drops the scratch schemas whose sessions are gone: a replay killed before it could
+// drop its own leaves its schema behind, but not its advisory lock, which ended with
+// its session. A schema whose lock is still held belongs to a live replay.
+void drop_orphan_scratch_schemas(sql::Connection& connection) {
+    std::vector<int64_t> keys;
+    {
+        auto list = connection.prepare("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, :prefix)");
+        list->bind(":prefix", kScratchPrefix);
+        while (list->executeStep()) {
+            const std::string suffix = list->getColumn(0).getString().substr(std::string(kScratchPrefix).size());
+            int64_t key = 0;
+            const auto [end, ec] = std::from_chars(suffix.data(), suffix.data() + suffix.size(), key);
+            if (ec == std::errc() && end == suffix.data() + suffix.size() && key > 0) keys.push_back(key);
+        }
+    }
+    auto take = connection.prepare("SELECT CASE WHEN pg_try_advisory_lock(CAST(:key AS BIGINT)) THEN 1 ELSE 0 END");
+    auto give_back = connection.prepare("SELECT CASE WHEN pg_advisory_unlock(CAST(:key AS BIGINT)) THEN 1 ELSE 0 END");
+    for (int64_t key : keys) {
+        take->bind(":key", key);
+        const bool orphan = take->executeStep() && take->getColumn(0).getInt64() == 1;
+        take->reset();
+        if (!orphan) continue;
+        // The name is the prefix and the digits of a parsed integer: nothing to quote.
+        connection.execute(("DROP SCHEMA IF EXISTS " + std::string(kScratchPrefix) + std::to_string(key) + " CASCADE").c_str());
+        give_back->bind(":key", key);
+        give_back->executeStep();
+        give_back->reset();
+    }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<sql::Connection>> scratch(const StoreOptions& options) {
-    static std::atomic<int> counter{0};
     auto conn = connect(options);
     if (!conn) return conn.error();
     auto connection = std::make_unique<PgConnection>(*conn, options.busy_timeout_ms);
     return guarded<std::unique_ptr<sql::Connection>>([&]() -> Result<std::unique_ptr<sql::Connection>> {
-        // Unique across processes and hosts sharing the database.
-        const std::string schema = "shopctl_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) +
-                                   "_" + std::to_string(std::random_device{}() & 0xffffff);
-        exec_simple(*conn, "DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE; CREATE SCHEMA \"" + schema +
-                               "\"; SET search_path TO \"" + schema + "\"");
+        drop_orphan_scratch_schemas(*connection);
+        const int64_t key = new_scratch_key();
+        auto hold = connection->prepare("SELECT 1 FROM pg_advisory_lock(CAST(:key AS BIGINT))");
+        hold->bind(":key", key);
+        hold->executeStep();
+        hold.reset();
+        const std::string schema = kScratchPrefix + std::to_string(key);
+        exec_simple(*conn, "CREATE SCHEMA " + schema + "; SET search_path TO " + schema);
         connection->own_schema(schema);
         apply_schema(*conn);
         return std::unique_ptr<sql::Connection>(std::move(connection));
