@@ -301,8 +301,9 @@ Result<std::vector<OrderSummary>> SqlStore::list_orders(const OrderFilter& f) {
     return run<std::vector<OrderSummary>>([&]() -> Result<std::vector<OrderSummary>> {
         ReadScope scope(*this);
         // (A parameter tested with IS NULL is CAST so a server can tell its type.)
-        // Two statements: "(:member IS NULL OR member_id = :member)" would be planned as a
-        // scan of every order; a member's orders come from the orders_member index.
+        // Three statements: "(:member IS NULL OR member_id = :member)" would be planned as
+        // a scan of every order; a member's orders come from the orders_member index, and
+        // the order with a key (at most one) from the orders_idempotency_key index.
 #define SHOPCTL_ORDER_SUMMARIES                                                                             \
     "SELECT o.id, o.member_id, o.status, o.total, (SELECT count(*) FROM order_item i WHERE i.order_id = o.id), " \
     "o.created_at FROM orders o WHERE "
@@ -312,11 +313,14 @@ Result<std::vector<OrderSummary>> SqlStore::list_orders(const OrderFilter& f) {
     "(CAST(:status AS TEXT) IS NULL OR o.status = :status) AND "                                                \
     "(CAST(:key AS TEXT) IS NULL OR o.idempotency_key = :key) AND "                                             \
     "(CAST(:before AS BIGINT) IS NULL OR o.id < :before) ORDER BY o.id DESC LIMIT :limit"
-        auto& s = f.member_id ? prepared(SHOPCTL_ORDER_SUMMARIES "o.member_id = :member AND " SHOPCTL_ORDER_FILTERS)
-                              : prepared(SHOPCTL_ORDER_SUMMARIES SHOPCTL_ORDER_FILTERS);
+        auto& s = f.idempotency_key
+                      ? prepared(SHOPCTL_ORDER_SUMMARIES "o.idempotency_key = :key AND "
+                                                         "(CAST(:member AS BIGINT) IS NULL OR o.member_id = :member) AND " SHOPCTL_ORDER_FILTERS)
+                  : f.member_id ? prepared(SHOPCTL_ORDER_SUMMARIES "o.member_id = :member AND " SHOPCTL_ORDER_FILTERS)
+                                : prepared(SHOPCTL_ORDER_SUMMARIES SHOPCTL_ORDER_FILTERS);
 #undef SHOPCTL_ORDER_SUMMARIES
 #undef SHOPCTL_ORDER_FILTERS
-        if (f.member_id) s.bind(":member", *f.member_id);
+        if (f.member_id || f.idempotency_key) bind_optional(s, ":member", f.member_id);
         bind_optional(s, ":since", f.since);
         bind_optional(s, ":until", f.until);
         bind_optional(s, ":status", f.status);

@@ -290,6 +290,15 @@ TEST_CASE("orders list filters, outbox list, and their bad arguments") {
     const auto human = shop.run({"orders", "list"});
     CHECK(human.out.find("Order  Member  Status     Items  Total  Created\n") == 0);
     CHECK(human.out.find("\n    3       1  PAID           1  1,000  2026-12-02T00:00:00Z\n") != std::string::npos);
+    // --key: the order placed with that idempotency key (a PO number), with the other filters.
+    REQUIRE(shop.checkout({{"member_id", 2}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}, {"idempotency_key", "PO-77"}})
+                .exit_code == 0);  // order 4
+    CHECK(ids({"orders", "list", "--key", "PO-77"}) == std::vector<int>{4});
+    CHECK(ids({"orders", "list", "--key", "PO-77", "--member", "2"}) == std::vector<int>{4});
+    CHECK(ids({"orders", "list", "--key", "PO-77", "--member", "1"}).empty());
+    CHECK(ids({"orders", "list", "--key", "PO-77", "--status", "cancelled"}).empty());
+    CHECK(ids({"orders", "list", "--key", "PO-78"}).empty());
+    CHECK(ids({"orders", "list", "--member", "2"}) == std::vector<int>{4});
 }
 
 TEST_CASE("a version-2 store is refused until init upgrades it; the upgrade keeps every row") {

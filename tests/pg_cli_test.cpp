@@ -126,6 +126,8 @@ TEST_CASE("the same commands give the same bytes on SQLite and on PostgreSQL", "
          json{{"member_id", 1}, {"items", {{{"product_id", 11}, {"quantity", 2}}}}, {"idempotency_key", "po-1"}}.dump()},
         {{"orders", "list"}, ""},
         {{"orders", "list", "--json", "--member", "1"}, ""},
+        {{"orders", "list", "--json", "--key", "po-1"}, ""},
+        {{"orders", "list", "--json", "--key", "po-1", "--member", "2"}, ""},
         {{"orders", "show", "1", "--json"}, ""},
         {{"orders", "show", "1"}, ""},
         {{"points", "charge", "3", "5000", "--json"}, ""},
