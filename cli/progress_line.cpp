@@ -44,7 +44,9 @@ std::string format_progress_line(const ProgressFigures& figures, size_t width) {
     if (figures.fraction && text.size() + 2 + 12 <= room) {  // a bar of at least 10 between brackets
         const size_t bar = std::min<size_t>(30, room - text.size() - 4);
         const auto filled = static_cast<size_t>(std::floor(std::min(1.0, std::max(0.0, *figures.fraction)) * bar));
-        text = "[" + std::string(filled, '#') + std::string(bar - filled, '-') + "]  " + text;
+        std::string with_bar(1, '[');
+        with_bar.append(filled, '#').append(bar - filled, '-').append("]  ").append(text);
+        text = std::move(with_bar);
     }
     if (text.size() > room) text.resize(room);  // every part is ASCII: bytes are columns
     return text;
@@ -73,8 +75,9 @@ void ProgressLine::update(const ProgressFigures& figures) {
     if (now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     // Width is read each time: the window may have been resized.
-    const std::string line = "\r" + format_progress_line(figures, terminal_width()) + "\033[K";
-    std::fputs(line.c_str(), stderr);
+    std::fputs("\r", stderr);
+    std::fputs(format_progress_line(figures, terminal_width()).c_str(), stderr);
+    std::fputs("\033[K", stderr);
     std::fflush(stderr);
     drawn_ = true;
 }

@@ -44,7 +44,10 @@ std::string escape_control(std::string_view text, size_t max_bytes) {
 }
 
 std::string quote_user_text(std::string_view text, size_t max_bytes) {
-    return "'" + escape_control(text, max_bytes) + "'";
+    std::string quoted(1, '\'');
+    quoted += escape_control(text, max_bytes);
+    quoted += '\'';
+    return quoted;
 }
 
 Result<Json> parse_json_text(std::string_view text, ErrorMaker make_error, const std::string& what) {

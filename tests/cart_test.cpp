@@ -29,6 +29,12 @@ TEST_CASE("the fingerprint ignores line order and splits, and sees every other d
     CHECK(a->fingerprint() == b->fingerprint());
     CHECK(a->fingerprint() != other_qty->fingerprint());
     CHECK(a->fingerprint() != no_list->fingerprint());
+    // The text is stored with each order and compared with later retries: it never changes.
+    CHECK(a->fingerprint() == "m1;i10x2,11x1;c3,4;e-");
+    CHECK(no_list->fingerprint() == "m1;i10x2,11x1;c-;e-");
+    auto priced = parse_cart(R"({"member_id": 7, "items": [{"product_id": 5, "quantity": 1}], "coupons": [], "expected_total": 41000})");
+    REQUIRE(priced.ok());
+    CHECK(priced->fingerprint() == "m7;i5x1;c;e41000");
 }
 
 TEST_CASE("bad carts are INVALID_CART and name the field") {
