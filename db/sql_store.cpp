@@ -87,7 +87,9 @@ WriteScope::~WriteScope() {
 }
 
 void WriteScope::commit() {
-    if (in_group_) store_.conn_->execute("RELEASE cart");
+    // In a group, the RELEASE goes with the next cart's first round trip (or the
+    // group's COMMIT): a server is not asked for it on its own.
+    if (in_group_) store_.conn_->execute_later("RELEASE cart");
     else store_.commit_transaction();
     done_ = true;
 }

@@ -547,7 +547,10 @@ void PgConnection::begin(sql::TransactionKind kind) {
 }
 
 bool PgConnection::in_transaction() {
-    pq->PQclear(pipeline_->flush());
+    // Commands waiting to be sent never end a transaction (COMMIT and ROLLBACK are
+    // sent at once): with some queued, one is open, and asking the server would cost
+    // a round trip (a group's next cart would wait for the last one's RELEASE).
+    if (!pipeline_->pending.empty()) return true;
     return pq->PQtransactionStatus(conn_) != PQTRANS_IDLE;
 }
 
