@@ -1,5 +1,7 @@
 // The checkout and its compensation (cancel) on SQLite, and reading orders back.
 #include <algorithm>
+#include <deque>
+#include <string>
 
 #include "core/checkout.h"
 #include "core/outbox_rules.h"
@@ -7,6 +9,36 @@
 #include "db/sql_store.h"
 
 namespace shopctl::db {
+
+namespace {
+
+// Most rows one order_item insert carries: well inside SQLite's and PostgreSQL's
+// limits on parameters (10 a row).
+constexpr size_t kItemsPerInsert = 64;
+
+// "INSERT INTO order_item ... VALUES (...), (...)" for n rows, parameters numbered by
+// row (:line_1, :product_1, ...; :order is shared). One statement for a cart's lines:
+// a server runs one, not one a line. Each text is made once and kept, since
+// statements are cached by their text's address.
+const char* order_items_insert(size_t n) {
+    static std::deque<std::string> texts;  // texts[n - 1]; a deque never moves its elements
+    while (texts.size() < n) {
+        std::string sql =
+            "INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, "
+            "coupon_issue_id, discount, amount) VALUES ";
+        const size_t rows = texts.size() + 1;
+        for (size_t r = 1; r <= rows; ++r) {
+            const std::string k = std::to_string(r);
+            sql += (r > 1 ? ", " : "");
+            sql += "(:order, :line_" + k + ", :product_" + k + ", :name_" + k + ", :qty_" + k + ", :unit_" + k +
+                   ", :line_total_" + k + ", :coupon_" + k + ", :discount_" + k + ", :amount_" + k + ")";
+        }
+        texts.push_back(std::move(sql));
+    }
+    return texts[n - 1].c_str();
+}
+
+}  // namespace
 
 // Each read of a checkout, bound: run it (executeStep), or send it ahead (query_later).
 sql::Statement& SqlStore::member_read(int64_t member_id) {
@@ -155,23 +187,31 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
     const int64_t order_id = order.getColumn(0).getInt64();
     order.reset();
 
-    for (size_t i = 0; i < d.lines.size(); ++i) {
-        const DecidedLine& l = d.lines[i];
-        auto& item = prepared(
-            "INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, "
-            "coupon_issue_id, discount, amount) VALUES (:order, :line, :product, :name, :qty, :unit, :line_total, "
-            ":coupon, :discount, :amount)");
-        item.bind(":order", order_id);
-        item.bind(":line", static_cast<int64_t>(i + 1));
-        item.bind(":product", l.product_id);
-        item.bind(":name", l.name);
-        item.bind(":qty", l.quantity);
-        item.bind(":unit", l.unit_price);
-        item.bind(":line_total", l.line_total);
-        bind_optional(item, ":coupon", l.coupon_issue_id);
-        item.bind(":discount", l.discount);
-        item.bind(":amount", l.amount);
-        item.exec_later(1);
+    for (size_t first = 0; first < d.lines.size(); first += kItemsPerInsert) {
+        const size_t rows = std::min(kItemsPerInsert, d.lines.size() - first);
+        auto& items = prepared(order_items_insert(rows));
+        items.bind(":order", order_id);
+        for (size_t r = 0; r < rows; ++r) {
+            const size_t i = first + r;
+            const DecidedLine& l = d.lines[i];
+            const std::string row_no = std::to_string(r + 1);
+            const auto name = [&row_no](const char* base) {  // ":qty" -> ":qty_2"
+                std::string n(base);
+                n += '_';
+                n += row_no;
+                return n;
+            };
+            items.bind(name(":line").c_str(), static_cast<int64_t>(i + 1));
+            items.bind(name(":product").c_str(), l.product_id);
+            items.bind(name(":name").c_str(), l.name);
+            items.bind(name(":qty").c_str(), l.quantity);
+            items.bind(name(":unit").c_str(), l.unit_price);
+            items.bind(name(":line_total").c_str(), l.line_total);
+            bind_optional(items, name(":coupon").c_str(), l.coupon_issue_id);
+            items.bind(name(":discount").c_str(), l.discount);
+            items.bind(name(":amount").c_str(), l.amount);
+        }
+        items.exec_later(static_cast<int>(rows));
     }
 
     for (int64_t issue_id : d.used_coupon_ids) {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -177,6 +178,30 @@ TEST_CASE("the same commands give the same bytes on SQLite and on PostgreSQL", "
         CHECK(a.out == b.out);
         if (step.args[0] != "batch") CHECK(a.err == b.err);  // a batch's summary has its own timings
     }
+}
+
+TEST_CASE("a cart of 150 lines (items written 64 a statement) is the same order on both stores", "[pg]") {
+    json fixture = many_members_fixture(150, 10);
+    fixture["coupons"].push_back({{"id", 1}, {"name", "10% off product 70"}, {"scope", "PRODUCT"}, {"product_id", 70},
+                                  {"discount_type", "PERCENT"}, {"discount_value", 10}});
+    fixture["coupon_issues"].push_back({{"id", 1}, {"coupon_id", 1}, {"member_id", 1}, {"status", "ISSUED"}});
+    TestShop lite(fixture);
+    TestShop pg(fixture, fresh_schema_uri());
+    json cart = {{"member_id", 1}, {"items", json::array()}, {"coupons", {1}}};
+    for (int p = 1; p <= 150; ++p) cart["items"].push_back({{"product_id", p}, {"quantity", 1 + p % 3}});
+    const auto a = lite.checkout(cart);
+    const auto b = pg.checkout(cart);
+    INFO(describe(a) << describe(b));
+    REQUIRE(a.exit_code == 0);
+    CHECK(a.out == b.out);
+    const json receipt = json::parse(a.out);
+    REQUIRE(receipt["items"].size() == 150);
+    CHECK(receipt["items"][69]["coupon_issue_id"] == 1);  // line 70: past the first statement's 64 rows
+    const auto lines = [](const TestShop& shop) { return shop.run({"orders", "export", "--format", "tsv"}).out; };
+    const std::string exported = lines(pg);
+    CHECK(lines(lite) == exported);
+    CHECK(std::count(exported.begin(), exported.end(), '\n') == 151);  // the header and 150 lines
+    CHECK(pg.run({"verify"}).exit_code == 0);
 }
 
 TEST_CASE("a refused checkout leaves every table and every id sequence as it was", "[pg]") {
