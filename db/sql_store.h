@@ -104,7 +104,7 @@ private:
 
     sql::Statement& member_read(int64_t member_id);
     sql::Statement& coupons_read(int64_t member_id);
-    sql::Statement& product_read(int64_t product_id);
+    sql::Statement& products_read(const Cart& cart, size_t first);
     sql::Statement& idempotency_read(const std::string& key);
     // Sends the idempotency check, the row locks (`lock`) and every read of the
     // snapshot ahead, in that order (one round trip on a server); replay_or_conflict and

@@ -1,6 +1,7 @@
 // The checkout and its compensation (cancel) on SQLite, and reading orders back.
 #include <algorithm>
 #include <deque>
+#include <unordered_map>
 #include <string>
 
 #include "core/checkout.h"
@@ -12,31 +13,71 @@ namespace shopctl::db {
 
 namespace {
 
-// Most rows one order_item insert carries: well inside SQLite's and PostgreSQL's
-// limits on parameters (10 a row).
-constexpr size_t kItemsPerInsert = 64;
+// Most rows (or ids) one statement of a cart carries: well inside SQLite's and
+// PostgreSQL's limits on parameters (10 a row). A cart's lines go 64 at a time: a
+// server runs one statement for them, not one a line.
+constexpr size_t kRowsPerStatement = 64;
 
-// "INSERT INTO order_item ... VALUES (...), (...)" for n rows, parameters numbered by
-// row (:line_1, :product_1, ...; :order is shared). One statement for a cart's lines:
-// a server runs one, not one a line. Each text is made once and kept, since
-// statements are cached by their text's address.
-const char* order_items_insert(size_t n) {
-    static std::deque<std::string> texts;  // texts[n - 1]; a deque never moves its elements
-    while (texts.size() < n) {
-        std::string sql =
-            "INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, "
-            "coupon_issue_id, discount, amount) VALUES ";
-        const size_t rows = texts.size() + 1;
-        for (size_t r = 1; r <= rows; ++r) {
-            const std::string k = std::to_string(r);
-            sql += (r > 1 ? ", " : "");
-            sql += "(:order, :line_" + k + ", :product_" + k + ", :name_" + k + ", :qty_" + k + ", :unit_" + k +
-                   ", :line_total_" + k + ", :coupon_" + k + ", :discount_" + k + ", :amount_" + k + ")";
-        }
-        texts.push_back(std::move(sql));
+// Statement texts that differ only in how many rows they carry, parameters numbered
+// by row (:qty_1, :qty_2, ...), made once per count and kept: statements are cached by
+// their text's address, and a deque never moves its elements.
+class TextsByCount {
+public:
+    explicit TextsByCount(std::string (*make)(size_t rows)) : make_(make) {}
+    const char* operator()(size_t rows) {
+        while (texts_.size() < rows) texts_.push_back(make_(texts_.size() + 1));
+        return texts_[rows - 1].c_str();
     }
-    return texts[n - 1].c_str();
+
+private:
+    std::string (*make_)(size_t);
+    std::deque<std::string> texts_;
+};
+
+// "(:a_1, :b_1), (:a_2, :b_2)" for rows 1..n of `row` ("(:a_#, :b_#)", # the row number).
+std::string numbered_rows(const std::string& row, size_t rows, const char* separator) {
+    std::string out;
+    for (size_t r = 1; r <= rows; ++r) {
+        if (r > 1) out += separator;
+        std::string one = row;
+        for (size_t at = one.find('#'); at != std::string::npos; at = one.find('#', at))
+            one.replace(at, 1, std::to_string(r));
+        out += one;
+    }
+    return out;
 }
+
+// ":qty" -> ":qty_2": a parameter of row `row`, made once and kept (a checkout binds
+// some thirty of them; `base` is a literal, so its address names it).
+const char* row_param(const char* base, size_t row) {
+    static std::unordered_map<const char*, std::deque<std::string>> names;
+    auto& made = names[base];
+    while (made.size() < row) {
+        std::string name(base);
+        name += '_';
+        name += std::to_string(made.size() + 1);
+        made.push_back(std::move(name));
+    }
+    return made[row - 1].c_str();
+}
+
+std::string make_order_items_insert(size_t rows) {
+    return "INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, "
+           "coupon_issue_id, discount, amount) VALUES " +
+           numbered_rows("(:order, :line_#, :product_#, :name_#, :qty_#, :unit_#, :line_total_#, :coupon_#, "
+                         ":discount_#, :amount_#)",
+                         rows, ", ");
+}
+
+std::string make_products_read(size_t ids) {
+    return "SELECT p.id, p.name, s.status, st.quantity, pr.amount FROM product p "
+           "LEFT JOIN product_status s ON s.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
+           "LEFT JOIN price pr ON pr.product_id = p.id WHERE p.id IN (" +
+           numbered_rows(":id_#", ids, ", ") + ")";
+}
+
+TextsByCount order_items_insert(make_order_items_insert);
+TextsByCount products_read_text(make_products_read);
 
 }  // namespace
 
@@ -57,12 +98,11 @@ sql::Statement& SqlStore::coupons_read(int64_t member_id) {
     return s;
 }
 
-sql::Statement& SqlStore::product_read(int64_t product_id) {
-    auto& s = prepared(
-        "SELECT p.id, p.name, s.status, st.quantity, pr.amount FROM product p "
-        "LEFT JOIN product_status s ON s.product_id = p.id LEFT JOIN stock st ON st.product_id = p.id "
-        "LEFT JOIN price pr ON pr.product_id = p.id WHERE p.id = :id");
-    s.bind(":id", product_id);
+// The cart's products from `first`, up to kRowsPerStatement of them, in one read.
+sql::Statement& SqlStore::products_read(const Cart& cart, size_t first) {
+    const size_t ids = std::min(kRowsPerStatement, cart.items.size() - first);
+    auto& s = prepared(products_read_text(ids));
+    for (size_t k = 0; k < ids; ++k) s.bind(row_param(":id", k + 1), cart.items[first + k].product_id);
     return s;
 }
 
@@ -83,7 +123,7 @@ void SqlStore::send_checkout_reads_ahead(const Cart& cart, bool lock) {
     if (!cart.member_id) return;
     member_read(*cart.member_id).query_later();
     coupons_read(*cart.member_id).query_later();
-    for (const CartLine& line : cart.items) product_read(line.product_id).query_later();
+    for (size_t first = 0; first < cart.items.size(); first += kRowsPerStatement) products_read(cart, first).query_later();
 }
 
 std::optional<MemberInfo> SqlStore::find_member(int64_t member_id) {
@@ -114,16 +154,17 @@ Result<CheckoutSnapshot> SqlStore::load_snapshot(const Cart& cart) {
         }
     }
 
-    for (const CartLine& line : cart.items) {
-        auto& p = product_read(line.product_id);
-        if (!p.executeStep()) continue;
-        ProductInfo info;
-        info.id = p.getColumn(0).getInt64();
-        info.name = p.getColumn(1).getString();
-        info.on_sale = p.getColumn(2).getString() == "ON_SALE";
-        info.stock = optional_int(p, 3);
-        info.price = optional_int(p, 4);
-        snap.products.emplace(info.id, std::move(info));
+    for (size_t first = 0; first < cart.items.size(); first += kRowsPerStatement) {
+        auto& p = products_read(cart, first);
+        while (p.executeStep()) {  // the products that exist, in any order
+            ProductInfo info;
+            info.id = p.getColumn(0).getInt64();
+            info.name = p.getColumn(1).getString();
+            info.on_sale = p.getColumn(2).getString() == "ON_SALE";
+            info.stock = optional_int(p, 3);
+            info.price = optional_int(p, 4);
+            snap.products.emplace(info.id, std::move(info));
+        }
     }
     return snap;
 }
@@ -187,29 +228,23 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
     const int64_t order_id = order.getColumn(0).getInt64();
     order.reset();
 
-    for (size_t first = 0; first < d.lines.size(); first += kItemsPerInsert) {
-        const size_t rows = std::min(kItemsPerInsert, d.lines.size() - first);
+    for (size_t first = 0; first < d.lines.size(); first += kRowsPerStatement) {
+        const size_t rows = std::min(kRowsPerStatement, d.lines.size() - first);
         auto& items = prepared(order_items_insert(rows));
         items.bind(":order", order_id);
         for (size_t r = 0; r < rows; ++r) {
             const size_t i = first + r;
             const DecidedLine& l = d.lines[i];
-            const std::string row_no = std::to_string(r + 1);
-            const auto name = [&row_no](const char* base) {  // ":qty" -> ":qty_2"
-                std::string n(base);
-                n += '_';
-                n += row_no;
-                return n;
-            };
-            items.bind(name(":line").c_str(), static_cast<int64_t>(i + 1));
-            items.bind(name(":product").c_str(), l.product_id);
-            items.bind(name(":name").c_str(), l.name);
-            items.bind(name(":qty").c_str(), l.quantity);
-            items.bind(name(":unit").c_str(), l.unit_price);
-            items.bind(name(":line_total").c_str(), l.line_total);
-            bind_optional(items, name(":coupon").c_str(), l.coupon_issue_id);
-            items.bind(name(":discount").c_str(), l.discount);
-            items.bind(name(":amount").c_str(), l.amount);
+            const auto name = [r](const char* base) { return row_param(base, r + 1); };
+            items.bind(name(":line"), static_cast<int64_t>(i + 1));
+            items.bind(name(":product"), l.product_id);
+            items.bind(name(":name"), l.name);
+            items.bind(name(":qty"), l.quantity);
+            items.bind(name(":unit"), l.unit_price);
+            items.bind(name(":line_total"), l.line_total);
+            bind_optional(items, name(":coupon"), l.coupon_issue_id);
+            items.bind(name(":discount"), l.discount);
+            items.bind(name(":amount"), l.amount);
         }
         items.exec_later(static_cast<int>(rows));
     }
