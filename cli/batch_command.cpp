@@ -153,7 +153,7 @@ int run_batch(const Settings& s, const BatchOptions& o) {
             }
             committed_bytes = reader.bytes_consumed();
         }
-        progress.update(batch_figures(runner.summary(), committed_bytes, total_bytes, progress.seconds()));
+        progress.update([&] { return batch_figures(runner.summary(), committed_bytes, total_bytes, progress.seconds()); });
         if (stopping()) break;
     }
     if (!abandoned) abandoned = !runner.run_group(!stopping());

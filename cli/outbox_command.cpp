@@ -75,12 +75,15 @@ int run_flush(const Settings& s, bool all) {
     service::OutboxDelivery delivery(*ctx->store, ctx->platform);
     ProgressLine progress(!quiet());
     auto report = delivery.flush(ctx->now, all, [&progress](const service::FlushReport& so_far) {
-        const double seconds = progress.seconds();
-        progress.update({std::nullopt,
-                         {format_won(so_far.tried) + " tried", format_won(so_far.delivered) + " delivered",
-                          format_won(so_far.failed) + " failed"},
-                         format_won(seconds > 0 ? static_cast<int64_t>(static_cast<double>(so_far.tried) / seconds) : 0) + "/s",
-                         std::nullopt});
+        progress.update([&] {
+            const double seconds = progress.seconds();
+            const auto rate = seconds > 0 ? static_cast<int64_t>(static_cast<double>(so_far.tried) / seconds) : 0;
+            return ProgressFigures{std::nullopt,
+                                   {format_won(so_far.tried) + " tried", format_won(so_far.delivered) + " delivered",
+                                    format_won(so_far.failed) + " failed"},
+                                   format_won(rate) + "/s",
+                                   std::nullopt};
+        });
     });
     progress.finish();
     if (!report) return report_error(s, report.error());

@@ -69,11 +69,15 @@ double ProgressLine::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-void ProgressLine::update(const ProgressFigures& figures) {
-    if (!enabled_) return;
+bool ProgressLine::due() {
+    if (!enabled_) return false;
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(100)) return;
+    if (now - last_ < std::chrono::milliseconds(100)) return false;
     last_ = now;
+    return true;
+}
+
+void ProgressLine::draw(const ProgressFigures& figures) {
     // Width is read each time: the window may have been resized.
     std::fputs("\r", stderr);
     std::fputs(format_progress_line(figures, terminal_width()).c_str(), stderr);

@@ -30,12 +30,19 @@ public:
     explicit ProgressLine(bool wanted);  // enabled when wanted and stderr is a terminal
     bool enabled() const { return enabled_; }
     double seconds() const;
-    // Redraws when 100 ms have passed since the last redraw (or since the start).
-    void update(const ProgressFigures& figures);
+    // Redraws with make()'s figures when 100 ms have passed since the last redraw (or
+    // since the start); otherwise make is not called, so a batch that is not on a
+    // terminal builds no text at all.
+    template <typename MakeFigures>
+    void update(MakeFigures&& make) {
+        if (due()) draw(make());
+    }
     // Clears the line (a summary follows).
     void finish();
 
 private:
+    bool due();
+    void draw(const ProgressFigures& figures);
     bool enabled_;
     bool drawn_ = false;
     std::chrono::steady_clock::time_point start_;
