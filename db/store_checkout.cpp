@@ -1,4 +1,4 @@
-// The checkout and its compensation (cancel) on SQLite, and reading orders back.
+// The checkout and its compensation (cancel) on any SQL backend, and reading orders back.
 #include <algorithm>
 #include <deque>
 #include <unordered_map>
