@@ -238,8 +238,7 @@ int run_cancel_many(const Settings& s, const std::string& path) {
     for (const IdLine& line : *ids) {
         auto done = service::give_back(*ctx->store, *delivery, line.id, {}, true, ctx->now, false, warn);
         if (!done) {
-            std::cerr << "shopctl: line " << line.line << ": order " << line.id << ": " << code_name(done.error().code)
-                      << ": " << done.error().message << '\n';
+            print_error_line(done.error(), "line " + std::to_string(line.line) + ": order " + std::to_string(line.id) + ": ");
             failed.push_back({{"line", line.line}, {"order_id", line.id}, {"error", done.error().to_json()}});
             continue;
         }

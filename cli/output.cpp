@@ -11,9 +11,13 @@
 
 namespace shopctl::cli {
 
-int report_error(const service::Settings& settings, const Error& error) {
+void print_error_line(const Error& error, const std::string& where) {
     // Messages quote user text (keys, keys of carts, paths): never raw terminal escapes.
-    std::cerr << "shopctl: " << code_name(error.code) << ": " << escape_control(error.message, 2000) << '\n';
+    std::cerr << "shopctl: " << where << code_name(error.code) << ": " << escape_control(error.message, 2000) << '\n';
+}
+
+int report_error(const service::Settings& settings, const Error& error) {
+    print_error_line(error);
     if (settings.json) print_json({{"error", error.to_json()}});
     return exit_code(error.code);
 }

@@ -16,6 +16,9 @@ namespace shopctl::cli {
 
 int exit_code(ErrorCode code);
 
+// "shopctl: <where>CODE: message" on stderr (where: "" or, say, "line 3: order 7: ").
+void print_error_line(const Error& error, const std::string& where = "");
+
 // Prints the error as the settings say and returns its exit code.
 int report_error(const service::Settings& settings, const Error& error);
 void print_json(const Json& document);
