@@ -83,6 +83,15 @@ std::string Receipt::to_json_text(bool with_explanation) const {
     return out.take();
 }
 
+Receipt::TextAroundOrderId Receipt::to_json_text_around_order_id() const {
+    Receipt with_zero = *this;
+    with_zero.order_id = 0;
+    const std::string text = with_zero.to_json_text();
+    // order_id is the first key: `{"order_id":0,...`, its one digit right after the colon.
+    const size_t colon = text.find(':');
+    return {text.substr(0, colon + 1), text.substr(colon + 2)};
+}
+
 Json Receipt::to_json(bool with_explanation) const { return Json::parse(to_json_text(with_explanation)); }
 
 }  // namespace shopctl

@@ -54,6 +54,15 @@ struct Receipt {
     std::string to_json_text(bool with_explanation = false) const;
     // The same document as a JSON value (to_json_text, parsed).
     Json to_json(bool with_explanation = false) const;
+
+    // to_json_text() cut where the order id goes: head + the id in decimal + tail is
+    // the text with that id. A store that learns the id only as it inserts the order
+    // (a server, in the same round trip) puts the text together there.
+    struct TextAroundOrderId {
+        std::string head;
+        std::string tail;
+    };
+    TextAroundOrderId to_json_text_around_order_id() const;
 };
 
 Json explanation_to_json(const CouponExplanation& e);

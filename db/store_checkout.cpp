@@ -61,12 +61,28 @@ const char* row_param(const char* base, size_t row) {
     return made[row - 1].c_str();
 }
 
+// The id of the order this checkout just inserted: :order when the store already has
+// it (SQLite runs the insert at once), else in SQL: the session's last value of the
+// orders' id sequence on a server (its own insert, whatever other sessions do), the
+// newest order on SQLite (one writer at a time).
+#define SHOPCTL_NEW_ORDER_ID \
+    "COALESCE(:order, /*sqlite*/(SELECT max(id) FROM orders)/*pg currval('orders_id_seq') */)"
+
 std::string make_order_items_insert(size_t rows) {
     return "INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, "
            "coupon_issue_id, discount, amount) VALUES " +
-           numbered_rows("(:order, :line_#, :product_#, :name_#, :qty_#, :unit_#, :line_total_#, :coupon_#, "
+           numbered_rows("(" SHOPCTL_NEW_ORDER_ID ", :line_#, :product_#, :name_#, :qty_#, :unit_#, :line_total_#, :coupon_#, "
                          ":discount_#, :amount_#)",
                          rows, ", ");
+}
+
+// One statement for up to kRowsPerStatement lines' stock, each row's decrement picked
+// by its product id (a CASE, not a joined VALUES list, which SQLite would materialize
+// for every cart). A cart's products are distinct (core merges repeated lines).
+std::string make_stock_decrement(size_t rows) {
+    const std::string decrement = "(CASE product_id " + numbered_rows("WHEN :id_# THEN :qty_#", rows, " ") + " END)";
+    return "UPDATE stock SET quantity = quantity - " + decrement + " WHERE product_id IN (" +
+           numbered_rows(":id_#", rows, ", ") + ") AND quantity >= " + decrement;
 }
 
 std::string make_products_read(size_t ids) {
@@ -77,6 +93,7 @@ std::string make_products_read(size_t ids) {
 }
 
 TextsByCount order_items_insert(make_order_items_insert);
+TextsByCount stock_decrement(make_stock_decrement);
 TextsByCount products_read_text(make_products_read);
 
 }  // namespace
@@ -197,18 +214,22 @@ void SqlStore::add_point_history(int64_t member_id, std::optional<int64_t> order
 
 Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
                                             const std::string& created_at, const std::optional<OutboxLease>& lease,
-                                            UnixSeconds now,
-                                            Receipt& receipt) {
-    for (const DecidedLine& line : d.lines) {
-        auto& s = prepared(
-            "UPDATE stock SET quantity = quantity - :qty WHERE product_id = :id AND quantity >= :qty");
-        s.bind(":qty", line.quantity);
-        s.bind(":id", line.product_id);
+                                            UnixSeconds now, Receipt& receipt) {
+    for (size_t first = 0; first < d.lines.size(); first += kRowsPerStatement) {
+        const size_t rows = std::min(kRowsPerStatement, d.lines.size() - first);
+        auto& s = prepared(stock_decrement(rows));
+        for (size_t r = 0; r < rows; ++r) {
+            s.bind(row_param(":id", r + 1), d.lines[first + r].product_id);
+            s.bind(row_param(":qty", r + 1), d.lines[first + r].quantity);
+        }
         // Guarded twice on purpose: the decision saw enough stock under the row lock, and
         // a write that still finds too little fails the whole checkout.
-        s.exec_later(1);
+        s.exec_later(static_cast<int>(rows));
     }
 
+    // The writes after the order's name its id as the store sees it (SHOPCTL_NEW_ORDER_ID),
+    // so a server gets every write of the checkout in one round trip and answers the ids
+    // together; SQLite runs each at once.
     auto& order = prepared(
         "INSERT INTO orders (member_id, status, subtotal, product_discount, order_coupon_issue_id, order_discount, "
         "total, points_before, points_after, idempotency_key, cart_fingerprint, created_at) VALUES (:member, 'PAID', "
@@ -224,14 +245,15 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
     bind_optional(order, ":key", cart.idempotency_key);
     order.bind(":fp", cart.fingerprint());
     order.bind(":at", created_at);
-    order.executeStep();
-    const int64_t order_id = order.getColumn(0).getInt64();
-    order.reset();
+    order.write_returning_later();
+    // A store that ran the insert at once has the id now: the writes below take it as a value.
+    std::optional<int64_t> known_id;
+    if (order.answered() && order.executeStep()) known_id = order.getColumn(0).getInt64();
 
     for (size_t first = 0; first < d.lines.size(); first += kRowsPerStatement) {
         const size_t rows = std::min(kRowsPerStatement, d.lines.size() - first);
         auto& items = prepared(order_items_insert(rows));
-        items.bind(":order", order_id);
+        bind_optional(items, ":order", known_id);
         for (size_t r = 0; r < rows; ++r) {
             const size_t i = first + r;
             const DecidedLine& l = d.lines[i];
@@ -250,10 +272,9 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
     }
 
     for (int64_t issue_id : d.used_coupon_ids) {
-        auto& use = prepared(
-            "UPDATE coupon_issue SET status = 'USED', used_order_id = :order, used_at = :at "
-            "WHERE id = :id AND status = 'ISSUED'");
-        use.bind(":order", order_id);
+        auto& use = prepared("UPDATE coupon_issue SET status = 'USED', used_order_id = " SHOPCTL_NEW_ORDER_ID
+                             ", used_at = :at WHERE id = :id AND status = 'ISSUED'");
+        bind_optional(use, ":order", known_id);
         use.bind(":at", created_at);
         use.bind(":id", issue_id);
         use.exec_later(1);  // the decision saw it ISSUED under the member's lock
@@ -267,11 +288,40 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
     points.bind(":total", d.total);
     points.bind(":member", d.member_id);
     points.exec_later(1);
-    add_point_history(d.member_id, order_id, -d.total, d.points_after, "USE", created_at);
+    auto& history = prepared(
+        "INSERT INTO point_history (member_id, order_id, delta, balance_after, reason, created_at) "
+        "VALUES (:member, " SHOPCTL_NEW_ORDER_ID ", :delta, :after, 'USE', :at)");
+    history.bind(":member", d.member_id);
+    bind_optional(history, ":order", known_id);
+    history.bind(":delta", -d.total);
+    history.bind(":after", d.points_after);
+    history.bind(":at", created_at);
+    history.exec_later(1);
 
-    receipt.order_id = order_id;
-    // The payload leaves the platform block out: it is not known yet.
-    return add_outbox_row(order_id, "order.paid", 0, receipt.to_json_text(), now, lease);
+    // The payload is the receipt without its platform block (not known yet), the
+    // order id spliced in by the store.
+    const auto payload = receipt.to_json_text_around_order_id();
+    auto& outbox = prepared(
+        "INSERT INTO platform_outbox (order_id, event, event_no, payload, status, attempts, next_attempt_at, "
+        "claimed_until, claim_token, created_at) VALUES (" SHOPCTL_NEW_ORDER_ID ", 'order.paid', 0, "
+        ":head || " SHOPCTL_NEW_ORDER_ID " || :tail, 'PENDING', 0, :at, :until, :token, :at) RETURNING id");
+    bind_optional(outbox, ":order", known_id);
+    outbox.bind(":head", payload.head);
+    outbox.bind(":tail", payload.tail);
+    outbox.bind(":at", format_timestamp(now));
+    bind_optional(outbox, ":until", lease ? std::optional<std::string>(format_timestamp(lease->until)) : std::nullopt);
+    bind_optional(outbox, ":token", lease ? std::optional<std::string>(lease->token) : std::nullopt);
+    outbox.write_returning_later();
+
+    // Every write's answer: one round trip on a server.
+    if (!known_id && order.executeStep()) known_id = order.getColumn(0).getInt64();
+    order.reset();
+    if (!known_id) throw sql::Failure(sql::FailureKind::Other, "the order insert returned no id");
+    receipt.order_id = *known_id;
+    outbox.executeStep();
+    const int64_t outbox_id = outbox.getColumn(0).getInt64();
+    outbox.reset();
+    return outbox_id;
 }
 
 Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,

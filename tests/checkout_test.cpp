@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "core/checkout.h"
+#include "core/receipt.h"
 
 using namespace shopctl;
 
@@ -94,4 +97,17 @@ TEST_CASE("explanations say why each coupon was not used") {
     REQUIRE(d->explanation.size() == 2);
     CHECK(d->explanation[0].reason == "NOT_IN_CART");
     CHECK(d->explanation[1].reason == "EXPIRED");
+}
+
+TEST_CASE("a receipt's text cut around its order id puts back together as the text with any id") {
+    auto d = decide_checkout(cart({{10, 2}, {11, 1}}), shop(), kNow);
+    REQUIRE(d.ok());
+    Receipt r = Receipt::from_decision(*d, std::nullopt, "PAID", "2026-11-26T03:15:00Z", std::string("k\"1"));
+    const auto parts = r.to_json_text_around_order_id();
+    for (int64_t id : {int64_t{1}, int64_t{7}, int64_t{10}, int64_t{123456789}, std::numeric_limits<int64_t>::max()}) {
+        r.order_id = id;
+        CHECK(parts.head + std::to_string(id) + parts.tail == r.to_json_text());
+    }
+    CHECK(parts.head.find("order_id") != std::string::npos);
+    CHECK(parts.tail.find("order_id") == std::string::npos);
 }

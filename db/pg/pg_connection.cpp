@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <deque>
+#include <unordered_set>
 #include <cctype>
 #include <random>
 #include <vector>
@@ -86,8 +87,9 @@ void check(PGconn* conn, const PGresult* result) {
 }
 
 // The store's SQL as PostgreSQL takes it: ":name" parameters become $1, $2, ...
-// (the same name, the same number) and the text of "/*pg ... */" comments becomes
-// part of the statement. Quoted strings and "::" casts are left alone.
+// (the same name, the same number), the text of "/*pg ... */" comments becomes part
+// of the statement, and "/*sqlite*/..." up to the next "/*pg" is left out. Quoted
+// strings and "::" casts are left alone.
 std::string rewrite(const char* text, std::vector<std::string>& names) {
     std::string out;
     const std::string s = text;
@@ -98,6 +100,10 @@ std::string rewrite(const char* text, std::vector<std::string>& names) {
             const size_t stop = end == std::string::npos ? s.size() : end + 1;
             out.append(s, i, stop - i);
             i = stop;
+        } else if (s.compare(i, 10, "/*sqlite*/") == 0) {
+            // SQLite's side of `/*sqlite*/A/*pg B */`: the server takes B.
+            const size_t end = s.find("/*pg", i);
+            i = end == std::string::npos ? s.size() : end;
         } else if (s.compare(i, 4, "/*pg") == 0) {
             const size_t end = s.find("*/", i);
             const size_t stop = end == std::string::npos ? s.size() : end;
@@ -146,11 +152,15 @@ struct Pipeline {
         std::string what;
         AnswerSink* sink = nullptr;      // a queued query's rows go there
         bool contended_if_busy = false;  // a NOWAIT row lock: a taken row is Contended
+        std::string prepares;            // the name of the statement this prepares, if it does
     };
     PGconn* conn = nullptr;
     bool active = false;
     uint64_t round = 0;  // round trips so far: an answer from an earlier one is stale
     std::vector<Pending> pending;
+    // Statements whose prepare was sent but not done (skipped after an earlier failure
+    // in its round trip): each prepares again before its next run.
+    std::unordered_set<std::string> not_prepared;
 
     void enter() {
         if (active) return;
@@ -181,6 +191,7 @@ struct Pipeline {
                 break;
             }
             const auto status = pq->PQresultStatus(r);
+            if (!p.prepares.empty() && status != PGRES_COMMAND_OK) not_prepared.insert(p.prepares);
             if (status == PGRES_PIPELINE_ABORTED || first) {
                 // skipped after an earlier failure, which is already recorded
             } else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -201,6 +212,9 @@ struct Pipeline {
             pq->PQclear(r);
             pq->PQclear(pq->PQgetResult(conn));  // the NULL that ends each answer
         }
+        if (lost)  // answers never read: their prepares may not have happened either
+            for (const Pending& p : pending)
+                if (!p.prepares.empty()) not_prepared.insert(p.prepares);
         if (!lost) {
             PGresult* sync = pq->PQgetResult(conn);
             if (!sync || pq->PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
@@ -241,6 +255,8 @@ public:
         send_in_pipeline();
         pipeline_.expect(-1, false, text_, nullptr, nowait);
     }
+    void write_returning_later() override { query_later(); }
+    bool answered() const override { return !queued_.empty() && queued_.front().delivered; }
     void query_later() override {
         drop_stale();
         send_in_pipeline();
@@ -331,6 +347,10 @@ private:
         queued_.pop_front();
         row_ = -1;
     }
+    // A prepare that a failed round trip skipped did not happen: prepare again.
+    void forget_lost_prepare() {
+        if (prepared_ && !pipeline_.not_prepared.empty() && pipeline_.not_prepared.erase(name_) > 0) prepared_ = false;
+    }
     size_t index_of(const char* name) const {
         for (size_t i = 0; i < names_.size(); ++i)
             if (names_[i] == name) return i;
@@ -354,10 +374,12 @@ private:
     // Sends the statement in pipeline mode (prepared first, in the same pipeline, if new).
     void send_in_pipeline() {
         pipeline_.enter();
+        forget_lost_prepare();
         if (!prepared_) {
             if (!pq->PQsendPrepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()), types_.data()))
                 throw failure_of(conn_, nullptr);
             pipeline_.expect(-1, false, "prepare " + name_);
+            pipeline_.pending.back().prepares = name_;
             prepared_ = true;
         }
         ++runs_;
@@ -383,6 +405,7 @@ private:
             result_.reset(pq->PQexecParams(conn_, text_.c_str(), static_cast<int>(params.size()), types_.data(),
                                            params.data(), nullptr, nullptr, 0));
         } else {
+            forget_lost_prepare();
             if (!prepared_) {
                 ResultPtr prep(pq->PQprepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()),
                                              types_.data()));

@@ -1,7 +1,8 @@
 // sql::Statement: one prepared statement of a backend's connection, bound by name
 // (":member"). The store's SQL is written once against this: SQLite runs it as it is;
 // a server backend rewrites the names into its own placeholders and runs the text in
-// `/*pg ... */` comments, which SQLite skips (row locks, say).
+// `/*pg ... */` comments, which SQLite skips (row locks, say). Where the two need
+// different text, `/*sqlite*/A/*pg B */` is A on SQLite and B on the server.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,13 @@ public:
     // next round trip is dropped. A backend that runs in process does nothing here
     // and runs the query at executeStep.
     virtual void query_later() {}
+    // A write that returns rows (INSERT ... RETURNING id) whose rows can wait: a server
+    // backend sends it as query_later does; a backend that runs in process runs it now,
+    // in order with the writes around it, and keeps its rows for executeStep.
+    virtual void write_returning_later() = 0;
+    // After write_returning_later: its rows are here already (the in-process backend),
+    // so reading them costs nothing; a server's come with the next round trip.
+    virtual bool answered() const = 0;
     // Ends the current run (rows not read are dropped); bindings stay.
     virtual void reset() = 0;
     // Sets every parameter to NULL.

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
@@ -55,7 +57,26 @@ public:
     void bind(const char* name, int64_t value) override { translated([&] { s_.bind(name, value); }); }
     void bind(const char* name, const std::string& value) override { translated([&] { s_.bind(name, value); }); }
     void bind(const char* name) override { translated([&] { s_.bind(name); }); }
-    bool executeStep() override { return translated([&] { return s_.executeStep(); }); }
+    bool executeStep() override {
+        if (kept_) return ++kept_row_ < kept_->size();
+        return translated([&] { return s_.executeStep(); });
+    }
+    void write_returning_later() override {
+        translated([&] {
+            std::vector<std::vector<Cell>> rows;
+            while (s_.executeStep()) {
+                std::vector<Cell> row;
+                for (int i = 0; i < s_.getColumnCount(); ++i) {
+                    const auto c = s_.getColumn(i);
+                    row.push_back({c.isNull(), c.isNull() ? 0 : c.getInt64(), c.isNull() ? "" : c.getString()});
+                }
+                rows.push_back(std::move(row));
+            }
+            s_.reset();  // ended now: a COMMIT never meets it mid-step
+            kept_ = std::move(rows);
+            kept_row_ = static_cast<size_t>(-1);
+        });
+    }
     int exec() override { return translated([&] { return s_.exec(); }); }
     void exec_later(int expected_changes) override {
         const int changed = exec();
@@ -64,14 +85,41 @@ public:
                                                             " rows, not " + std::to_string(expected_changes) + ": " +
                                                             s_.getQuery());
     }
-    void reset() override { s_.tryReset(); }
+    bool answered() const override { return kept_.has_value(); }
+    void reset() override {
+        kept_.reset();
+        s_.tryReset();
+    }
     void clearBindings() override { s_.clearBindings(); }
-    int64_t column_int64(int index) override { return translated([&] { return s_.getColumn(index).getInt64(); }); }
-    std::string column_text(int index) override { return translated([&] { return s_.getColumn(index).getString(); }); }
-    bool column_null(int index) override { return translated([&] { return s_.getColumn(index).isNull(); }); }
+    int64_t column_int64(int index) override {
+        if (kept_) return kept(index).integer;
+        return translated([&] { return s_.getColumn(index).getInt64(); });
+    }
+    std::string column_text(int index) override {
+        if (kept_) return kept(index).text;
+        return translated([&] { return s_.getColumn(index).getString(); });
+    }
+    bool column_null(int index) override {
+        if (kept_) return kept(index).null;
+        return translated([&] { return s_.getColumn(index).isNull(); });
+    }
 
 private:
+    struct Cell {
+        bool null;
+        int64_t integer;
+        std::string text;
+    };
+    const Cell& kept(int index) const {
+        if (kept_row_ >= kept_->size() || index < 0 || static_cast<size_t>(index) >= (*kept_)[kept_row_].size())
+            throw sql::Failure(sql::FailureKind::Other, "no such column or row: " + s_.getQuery());
+        return (*kept_)[kept_row_][static_cast<size_t>(index)];
+    }
+
     SQLite::Statement s_;
+    // The rows of a write_returning_later, until reset.
+    std::optional<std::vector<std::vector<Cell>>> kept_;
+    size_t kept_row_ = 0;
 };
 
 bool file_exists(const std::string& path) {
