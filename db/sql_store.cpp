@@ -78,7 +78,7 @@ WriteScope::~WriteScope() {
         if (in_group_) {
             store_.conn_->execute_later("ROLLBACK TO cart");
             store_.conn_->execute("RELEASE cart");
-        } else {
+        } else if (store_.conn_->in_transaction()) {  // not a COMMIT that ran and then reported a fault
             store_.conn_->execute("ROLLBACK");
         }
     } catch (...) {

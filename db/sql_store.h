@@ -111,8 +111,19 @@ private:
     // load_snapshot then read the answers.
     void send_checkout_reads_ahead(const Cart& cart, bool lock);
     Result<CheckoutSnapshot> load_snapshot(const Cart& cart);
-    Result<int64_t> apply_decision(const CheckoutDecision& d, const Cart& cart, const std::string& created_at,
-                                   const std::optional<OutboxLease>& lease, UnixSeconds now, Receipt& receipt);
+    // The statements that return a new order's ids, and the ids already known (an
+    // in-process backend has them at once; a server's come with a later round trip).
+    struct NewOrderIds {
+        sql::Statement* order;
+        sql::Statement* outbox;
+        std::optional<int64_t> order_id;
+        std::optional<int64_t> outbox_id;
+    };
+    // Sends a decided checkout's writes; on a server they are not answered yet.
+    NewOrderIds apply_decision(const CheckoutDecision& d, const Cart& cart, const std::string& created_at,
+                               const std::optional<OutboxLease>& lease, UnixSeconds now, const Receipt& receipt);
+    // After the commit (or the group's next round trip): the ids not known before.
+    void read_new_order_ids(NewOrderIds& ids);
     Result<std::optional<Receipt>> replay_or_conflict(const Cart& cart);
     Result<Receipt> read_receipt(int64_t order_id);
     std::optional<MemberInfo> find_member(int64_t member_id);

@@ -79,10 +79,12 @@ std::string make_order_items_insert(size_t rows) {
 // One statement for up to kRowsPerStatement lines' stock, each row's decrement picked
 // by its product id (a CASE, not a joined VALUES list, which SQLite would materialize
 // for every cart). A cart's products are distinct (core merges repeated lines).
+// Too little stock makes the row fail its CHECK (quantity >= 0): an error the server
+// raises itself, before any COMMIT sent with it can run.
 std::string make_stock_decrement(size_t rows) {
-    const std::string decrement = "(CASE product_id " + numbered_rows("WHEN :id_# THEN :qty_#", rows, " ") + " END)";
-    return "UPDATE stock SET quantity = quantity - " + decrement + " WHERE product_id IN (" +
-           numbered_rows(":id_#", rows, ", ") + ") AND quantity >= " + decrement;
+    return "UPDATE stock SET quantity = quantity - (CASE product_id " +
+           numbered_rows("WHEN :id_# THEN :qty_#", rows, " ") + " END) WHERE product_id IN (" +
+           numbered_rows(":id_#", rows, ", ") + ")";
 }
 
 std::string make_products_read(size_t ids) {
@@ -212,9 +214,9 @@ void SqlStore::add_point_history(int64_t member_id, std::optional<int64_t> order
     h.exec_later(1);
 }
 
-Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
-                                            const std::string& created_at, const std::optional<OutboxLease>& lease,
-                                            UnixSeconds now, Receipt& receipt) {
+SqlStore::NewOrderIds SqlStore::apply_decision(const CheckoutDecision& d, const Cart& cart,
+                                               const std::string& created_at, const std::optional<OutboxLease>& lease,
+                                               UnixSeconds now, const Receipt& receipt) {
     for (size_t first = 0; first < d.lines.size(); first += kRowsPerStatement) {
         const size_t rows = std::min(kRowsPerStatement, d.lines.size() - first);
         auto& s = prepared(stock_decrement(rows));
@@ -223,7 +225,7 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
             s.bind(row_param(":qty", r + 1), d.lines[first + r].quantity);
         }
         // Guarded twice on purpose: the decision saw enough stock under the row lock, and
-        // a write that still finds too little fails the whole checkout.
+        // a write that still finds too little fails the whole checkout (the CHECK).
         s.exec_later(static_cast<int>(rows));
     }
 
@@ -272,19 +274,22 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
     }
 
     for (int64_t issue_id : d.used_coupon_ids) {
-        auto& use = prepared("UPDATE coupon_issue SET status = 'USED', used_order_id = " SHOPCTL_NEW_ORDER_ID
-                             ", used_at = :at WHERE id = :id AND status = 'ISSUED'");
+        // The decision saw it ISSUED under the member's lock; one found USED all the same
+        // gets no status (NOT NULL): an error the server raises itself.
+        auto& use = prepared("UPDATE coupon_issue SET status = CASE WHEN status = 'ISSUED' THEN 'USED' END, "
+                             "used_order_id = " SHOPCTL_NEW_ORDER_ID ", used_at = :at WHERE id = :id");
         bind_optional(use, ":order", known_id);
         use.bind(":at", created_at);
         use.bind(":id", issue_id);
-        use.exec_later(1);  // the decision saw it ISSUED under the member's lock
+        use.exec_later(1);
     }
 
     // One row either way: a member without a wallet row can only be paying 0 (the
-    // decision refused anything more), and gets one; the guard stays on the update.
+    // decision refused anything more), and gets one. Too few points fail the row's
+    // CHECK (balance >= 0): the guard, raised by the server itself.
     auto& points = prepared(
         "INSERT INTO point (member_id, balance) VALUES (:member, 0) ON CONFLICT (member_id) DO UPDATE "
-        "SET balance = point.balance - :total WHERE point.balance >= :total");
+        "SET balance = point.balance - :total");
     points.bind(":total", d.total);
     points.bind(":member", d.member_id);
     points.exec_later(1);
@@ -312,16 +317,21 @@ Result<int64_t> SqlStore::apply_decision(const CheckoutDecision& d, const Cart& 
     bind_optional(outbox, ":until", lease ? std::optional<std::string>(format_timestamp(lease->until)) : std::nullopt);
     bind_optional(outbox, ":token", lease ? std::optional<std::string>(lease->token) : std::nullopt);
     outbox.write_returning_later();
+    NewOrderIds ids{&order, &outbox, known_id, std::nullopt};
+    if (outbox.answered() && outbox.executeStep()) ids.outbox_id = outbox.getColumn(0).getInt64();
+    return ids;
+}
 
-    // Every write's answer: one round trip on a server.
-    if (!known_id && order.executeStep()) known_id = order.getColumn(0).getInt64();
-    order.reset();
-    if (!known_id) throw sql::Failure(sql::FailureKind::Other, "the order insert returned no id");
-    receipt.order_id = *known_id;
-    outbox.executeStep();
-    const int64_t outbox_id = outbox.getColumn(0).getInt64();
-    outbox.reset();
-    return outbox_id;
+void SqlStore::read_new_order_ids(NewOrderIds& ids) {
+    // A server answers them with the COMMIT (or, in a group, the next round trip).
+    const auto first_int = [](sql::Statement& s) {
+        if (!s.executeStep()) throw sql::Failure(sql::FailureKind::Other, "an insert returned no id");
+        const int64_t id = s.getColumn(0).getInt64();
+        s.reset();
+        return id;
+    };
+    if (!ids.order_id) ids.order_id = first_int(*ids.order);
+    if (!ids.outbox_id) ids.outbox_id = first_int(*ids.outbox);
 }
 
 Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
@@ -359,11 +369,17 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
 
         const std::string created_at = format_timestamp(now);
         Receipt receipt = Receipt::from_decision(*decision, std::nullopt, "PAID", created_at, cart.idempotency_key);
-        auto outbox_id = apply_decision(*decision, cart, created_at, lease, now, receipt);
-        if (!outbox_id) return outbox_id.error();
+        // On a server the writes are sent, not yet answered: alone, they go with the
+        // COMMIT in one round trip (a failed one stops the COMMIT from running).
+        NewOrderIds ids = apply_decision(*decision, cart, created_at, lease, now, receipt);
+        // In a group the answers come first, so a failed write rolls the cart back to its
+        // savepoint; the RELEASE then rides with the next cart's first round trip.
+        if (in_group_) read_new_order_ids(ids);
         scope.commit();
+        read_new_order_ids(ids);
+        receipt.order_id = ids.order_id;
         receipt.platform = PlatformState{};
-        return CheckoutResult{std::move(receipt), *outbox_id};
+        return CheckoutResult{std::move(receipt), ids.outbox_id};
     });
 }
 

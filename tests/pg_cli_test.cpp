@@ -265,6 +265,33 @@ TEST_CASE("a write sent ahead in the pipeline that fails fails the whole checkou
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
 
+TEST_CASE("a guarded write that changes no row: in a group the cart rolls back; alone, sent with its COMMIT, it says so",
+          "[pg]") {
+    TestShop shop(base_fixture(), fresh_schema_uri());
+    // Something outside shopctl makes product 10's stock update change no row.
+    pg_exec(shop.db(), "CREATE FUNCTION skip() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN IF OLD.product_id = 10 THEN RETURN NULL; END IF; RETURN NEW; END $$; "
+                       "CREATE TRIGGER skip BEFORE UPDATE ON stock FOR EACH ROW EXECUTE FUNCTION skip()");
+    const json cart = {{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}};
+    const json other = {{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}};
+    // In a group the answers are read before the cart's savepoint is released.
+    const auto grouped = shop.run({"batch", shop.write_file("g.jsonl", cart.dump() + "\n" + other.dump() + "\n"),
+                                   "--json", "--commit-every", "10"});
+    INFO(describe(grouped));
+    CHECK(grouped.exit_code == 1);
+    CHECK(grouped.out.find("changed 0 rows, not 1") != std::string::npos);
+    CHECK(grouped.out.find("\"line\":2,\"idempotency_key\":null,\"ok\":true") != std::string::npos);
+    CHECK(count_rows(shop.db(), "orders") == 1);
+    // Alone, the writes and the COMMIT are one round trip: the server commits what no
+    // error stopped, and shopctl says so rather than print a receipt or pass in silence.
+    const auto alone = shop.checkout(cart);
+    INFO(describe(alone));
+    CHECK(alone.exit_code == 74);
+    CHECK(alone.err.find("changed 0 rows, not 1") != std::string::npos);
+    CHECK(alone.err.find("the transaction was committed") != std::string::npos);
+    CHECK(count_rows(shop.db(), "orders") == 2);
+}
+
 TEST_CASE("the scenario library passes on PostgreSQL, each scenario in a schema of its own, dropped after", "[pg]") {
     const std::string uri = test_cluster_uri();
     const auto r = run_shopctl({"--db", uri, "replay", std::string(SHOPCTL_SOURCE_DIR) + "/fixtures/scenarios"});

@@ -169,7 +169,7 @@ struct Pipeline {
     }
     void expect(int expected_changes, bool keep, std::string what, AnswerSink* sink = nullptr,
                 bool contended_if_busy = false) {
-        pending.push_back({expected_changes, keep, std::move(what), sink, contended_if_busy});
+        pending.push_back({expected_changes, keep, std::move(what), sink, contended_if_busy, {}});
     }
     // Sends a sync and reads every answer; returns the one marked `keep` (the caller
     // owns it). The first failure is thrown after all answers are read.
@@ -192,15 +192,17 @@ struct Pipeline {
             }
             const auto status = pq->PQresultStatus(r);
             if (!p.prepares.empty() && status != PGRES_COMMAND_OK) not_prepared.insert(p.prepares);
-            if (status == PGRES_PIPELINE_ABORTED || first) {
-                // skipped after an earlier failure, which is already recorded
+            if (status == PGRES_PIPELINE_ABORTED) {
+                // skipped after an earlier failure on the server, which is already recorded
             } else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-                first = failure_of(conn, r);
+                if (!first) first = failure_of(conn, r);
                 if (p.contended_if_busy && first->kind == sql::FailureKind::Busy)
                     first = sql::Failure(sql::FailureKind::Contended, first->what());
-            } else if (p.keep) {
+            } else if (p.keep) {  // kept even after a failure: a COMMIT that ran must be known
                 kept = r;
                 r = nullptr;
+            } else if (first) {
+                // not wanted after a failure
             } else if (p.sink) {
                 p.sink->deliver(r, round);
                 r = nullptr;
@@ -223,6 +225,12 @@ struct Pipeline {
             }
             pq->PQclear(sync);
         }
+        // A COMMIT sent with the writes runs unless one of them failed on the server; a
+        // write that changed another number of rows than expected (no server error) was
+        // committed all the same, and must say so.
+        if (first && kept && std::strcmp(pq->PQcmdStatus(kept), "COMMIT") == 0)
+            first = sql::Failure(sql::FailureKind::Other,  // never run again: it is done
+                                 std::string(first->what()) + " (the transaction was committed: run `shopctl verify`)");
         std::vector<Pending> done;
         done.swap(pending);
         pq->PQexitPipelineMode(conn);
