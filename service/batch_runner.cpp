@@ -128,6 +128,7 @@ bool BatchRunner::run_group(bool push) {
     };
     if (grouped)
         if (auto s = store_.begin_group(); !s) group_failed = s.error();
+    auto group_opened = std::chrono::steady_clock::now();
     for (size_t i = 0; i < in_hand_.size() && !group_failed; ++i) {
         if (!in_hand_[i].cart) continue;
         if (abandon_ && abandon_()) {
@@ -158,7 +159,20 @@ bool BatchRunner::run_group(bool push) {
                 group_failed = s.error();
                 break;
             }
+            group_opened = std::chrono::steady_clock::now();
             check_out(in_hand_[i], pushes);
+        }
+        if (grouped && !group_failed && i + 1 < in_hand_.size() &&
+            std::chrono::steady_clock::now() - group_opened >= kGroupHoldTime) {
+            // Held long enough: commit what the group did, go on in a new one.
+            if (auto s = store_.commit_group(); !s) {
+                (void)store_.rollback_group();
+                fail_open(s.error(), i + 1);
+            }
+            pushes_committed = pushes.size();
+            open_from = i + 1;
+            if (auto s = store_.begin_group(); !s) group_failed = s.error();
+            group_opened = std::chrono::steady_clock::now();
         }
     }
     if (grouped && !group_failed && !abandoned)

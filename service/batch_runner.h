@@ -7,6 +7,7 @@
 // then its orders are pushed to the platform, never inside a transaction.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -25,6 +26,10 @@ namespace shopctl::service {
 inline constexpr int64_t kDefaultCommitEvery = 256;
 // Carts in hand are run once their text passes this, however few: memory stays bounded.
 inline constexpr size_t kGroupTextBytes = 8 << 20;
+// A group holds the locks of its carts' rows until it commits (on SQLite, the whole
+// store's write lock): once it has been open this long it commits what it has and goes
+// on in a new one, so another writer of those rows waits about this long at most.
+inline constexpr std::chrono::milliseconds kGroupHoldTime{50};
 
 struct BatchResult {
     int64_t line = 0;

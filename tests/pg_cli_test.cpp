@@ -539,6 +539,31 @@ TEST_CASE("6 grouped batches over the same 20 products at once: no deadlock stal
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
 
+TEST_CASE("a long group commits every so often: another writer of its rows waits a moment, not the whole batch",
+          "[pg][slow]") {
+    TestShop shop(many_members_fixture(2, 1000000), fresh_schema_uri());
+    // Thousands of carts in one group's worth (--commit-every is far above), all on one product.
+    Child batch({SHOPCTL_BIN, "--db", shop.db(), "batch", shop.write_file("long.jsonl", carts_for(1, 1000, 5000)),
+                 "--commit-every", "100000"},
+                {});
+    // Once the batch's transaction is open, it holds product 1000.
+    const std::string open_xact =
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'shopctl' AND xact_start IS NOT NULL "
+        "AND pid <> pg_backend_pid()";
+    for (int i = 0; i < 500 && pg_query_text(shop.db(), open_xact) == "0"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto one = shop.run({"--busy-timeout", "1000", "checkout", "-", "--json"},
+                              {json{{"member_id", 2}, {"items", {{{"product_id", 1000}, {"quantity", 1}}}}}.dump(), {}, ""});
+    INFO(describe(one));
+    REQUIRE(one.exit_code == 0);
+    const auto done = batch.finish();
+    INFO(describe(done));
+    CHECK(done.exit_code == 0);
+    CHECK(count_rows(shop.db(), "orders") == 5001);
+    // It got its order between two of the batch's groups, not after the last.
+    CHECK(json::parse(one.out)["order_id"].get<long long>() < 5001);
+}
+
 TEST_CASE("8 processes send the same idempotency keys at once: one order a key, the rest are replays", "[pg][slow]") {
     TestShop shop(many_members_fixture(2, 1000), fresh_schema_uri());
     const std::string input = shop.write_file("same-keys", carts_for(1, 1000, 20, "po-"));
