@@ -156,7 +156,7 @@ struct Pipeline {
     };
     PGconn* conn = nullptr;
     bool active = false;
-    uint64_t round = 0;  // round trips so far: an answer from an earlier one is stale
+    uint64_t round = 0;  // round trips so far (any, in the pipeline or not): an answer from an earlier one is stale
     std::vector<Pending> pending;
     // Statements whose prepare was sent but not done (skipped after an earlier failure
     // in its round trip): each prepares again before its next run.
@@ -407,6 +407,7 @@ private:
             result_.reset(pipeline_.flush());
             return;
         }
+        ++pipeline_.round;  // answers read before it are stale now
         std::vector<const char*> params(names_.size());
         for (size_t i = 0; i < names_.size(); ++i) params[i] = nulls_[i] ? nullptr : values_[i].c_str();
         if (runs_++ == 0) {
@@ -449,7 +450,10 @@ private:
 // Runs a command without parameters now: with whatever waits in the pipeline, in one
 // round trip, or alone (then several statements are allowed). The caller owns the answer.
 PGresult* run_command(PGconn* conn, Pipeline& pipeline, const char* text) {
-    if (!pipeline.active) return pq->PQexec(conn, text);
+    if (!pipeline.active) {
+        ++pipeline.round;  // answers read before it are stale now
+        return pq->PQexec(conn, text);
+    }
     if (!pq->PQsendQueryParams(conn, text, 0, nullptr, nullptr, nullptr, nullptr, 0)) throw failure_of(conn, nullptr);
     pipeline.expect(-1, true, text);
     return pipeline.flush();
