@@ -62,11 +62,10 @@ const char* row_param(const char* base, size_t row) {
 }
 
 // The id of the order this checkout just inserted: :order when the store already has
-// it (SQLite runs the insert at once), else in SQL: the session's last value of the
-// orders' id sequence on a server (its own insert, whatever other sessions do), the
-// newest order on SQLite (one writer at a time).
-#define SHOPCTL_NEW_ORDER_ID \
-    "COALESCE(:order, /*sqlite*/(SELECT max(id) FROM orders)/*pg currval('orders_id_seq') */)"
+// it (SQLite runs the insert at once, so it always does), else, on a server, the
+// session's last value of the orders' id sequence (its own insert, whatever other
+// sessions do).
+#define SHOPCTL_NEW_ORDER_ID "COALESCE(:order, /*sqlite*/NULL/*pg currval('orders_id_seq') */)"
 
 std::string make_order_items_insert(size_t rows) {
     return "INSERT INTO order_item (order_id, line_no, product_id, name, quantity, unit_price, line_total, "

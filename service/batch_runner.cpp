@@ -129,6 +129,22 @@ bool BatchRunner::run_group(bool push) {
     if (grouped)
         if (auto s = store_.begin_group(); !s) group_failed = s.error();
     auto group_opened = std::chrono::steady_clock::now();
+    // Commits the open group (its carts before `next`) and opens a new one from `next`;
+    // false when the new one cannot be had (group_failed says why).
+    auto commit_and_reopen = [&](size_t next) {
+        if (auto s = store_.commit_group(); !s) {
+            (void)store_.rollback_group();
+            fail_open(s.error(), next);
+        }
+        pushes_committed = pushes.size();
+        open_from = next;
+        group_opened = std::chrono::steady_clock::now();
+        if (auto s = store_.begin_group(); !s) {
+            group_failed = s.error();
+            return false;
+        }
+        return true;
+    };
     for (size_t i = 0; i < in_hand_.size() && !group_failed; ++i) {
         if (!in_hand_[i].cart) continue;
         if (abandon_ && abandon_()) {
@@ -144,36 +160,18 @@ bool BatchRunner::run_group(bool push) {
             // The cart needed a row another process holds while this group held rows of
             // its own (or a deadlock was found): commit what the group did, then run the
             // cart again first in a new group, where it may wait without holding anything.
-            if (auto s = store_.commit_group(); !s) {
-                (void)store_.rollback_group();
-                fail_open(s.error(), i);
-            }
-            pushes_committed = pushes.size();
-            open_from = i;
             BatchResult again_result;  // the cart's outcome so far is void: only its line and key stay
             again_result.line = in_hand_[i].result.line;
             again_result.idempotency_key = in_hand_[i].result.idempotency_key;
             again_result.input = std::move(in_hand_[i].result.input);
             in_hand_[i].result = std::move(again_result);
-            if (auto s = store_.begin_group(); !s) {
-                group_failed = s.error();
-                break;
-            }
-            group_opened = std::chrono::steady_clock::now();
+            if (!commit_and_reopen(i)) break;
             check_out(in_hand_[i], pushes);
         }
+        // Held long enough: commit what the group did, go on in a new one.
         if (grouped && !group_failed && i + 1 < in_hand_.size() &&
-            std::chrono::steady_clock::now() - group_opened >= kGroupHoldTime) {
-            // Held long enough: commit what the group did, go on in a new one.
-            if (auto s = store_.commit_group(); !s) {
-                (void)store_.rollback_group();
-                fail_open(s.error(), i + 1);
-            }
-            pushes_committed = pushes.size();
-            open_from = i + 1;
-            if (auto s = store_.begin_group(); !s) group_failed = s.error();
-            group_opened = std::chrono::steady_clock::now();
-        }
+            std::chrono::steady_clock::now() - group_opened >= kGroupHoldTime)
+            commit_and_reopen(i + 1);
     }
     if (grouped && !group_failed && !abandoned)
         if (auto s = store_.commit_group(); !s) {
