@@ -252,6 +252,9 @@ TEST_CASE("a write sent ahead in the pipeline that fails fails the whole checkou
                        "RETURN NEW; END $$");
     const json other = {{"member_id", 2}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}};
     REQUIRE(shop.run({"points", "charge", "2", "100000"}).exit_code == 0);
+    const std::string member_1 =
+        "SELECT (SELECT count(*) FROM orders WHERE member_id = 1) || ' ' || (SELECT balance FROM point WHERE member_id = 1)";
+    const std::string member_1_before = query_text(shop.db(), member_1);
     for (const char* commit_every : {"1", "100"}) {
         const auto b = shop.run({"batch", shop.write_file("two.jsonl", cart.dump() + "\n" + other.dump() + "\n"),
                                  "--json", "--commit-every", commit_every});
@@ -259,6 +262,7 @@ TEST_CASE("a write sent ahead in the pipeline that fails fails the whole checkou
         CHECK(b.exit_code == 1);
         CHECK(b.out.find("history refused by test") != std::string::npos);
         CHECK(b.out.find("\"line\":2,\"idempotency_key\":null,\"ok\":true") != std::string::npos);
+        CHECK(query_text(shop.db(), member_1) == member_1_before);  // the refused cart left nothing
     }
     pg_exec(shop.db(), "DROP TRIGGER refuse ON point_history");
     CHECK(shop.checkout(cart).exit_code == 0);
@@ -274,6 +278,8 @@ TEST_CASE("a guarded write that changes no row: in a group the cart rolls back; 
                        "CREATE TRIGGER skip BEFORE UPDATE ON stock FOR EACH ROW EXECUTE FUNCTION skip()");
     const json cart = {{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}};
     const json other = {{"member_id", 1}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}};
+    const std::string stock_10 = "SELECT quantity FROM stock WHERE product_id = 10";
+    const std::string stock_before = query_text(shop.db(), stock_10);
     // In a group the answers are read before the cart's savepoint is released.
     const auto grouped = shop.run({"batch", shop.write_file("g.jsonl", cart.dump() + "\n" + other.dump() + "\n"),
                                    "--json", "--commit-every", "10"});
@@ -282,6 +288,10 @@ TEST_CASE("a guarded write that changes no row: in a group the cart rolls back; 
     CHECK(grouped.out.find("changed 0 rows, not 1") != std::string::npos);
     CHECK(grouped.out.find("\"line\":2,\"idempotency_key\":null,\"ok\":true") != std::string::npos);
     CHECK(count_rows(shop.db(), "orders") == 1);
+    // Nothing of the refused cart stayed: no item, no stock taken, one USE (the other cart's).
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM order_item WHERE product_id = 10") == "0");
+    CHECK(query_text(shop.db(), stock_10) == stock_before);
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM point_history WHERE reason = 'USE'") == "1");
     // Alone, the writes and the COMMIT are one round trip: the server commits what no
     // error stopped, and shopctl says so rather than print a receipt or pass in silence.
     const auto alone = shop.checkout(cart);
