@@ -36,6 +36,7 @@ Status SqlStore::tune_for_bulk() {
 Status SqlStore::begin_group() {
     group_conflict_ = false;
     group_holds_locks_ = false;
+    next_cart_ = sent_ahead_ = nullptr;
     return guarded<Ok>([&]() -> Status {
         conn_->begin(sql::TransactionKind::Write);
         in_group_ = true;
@@ -44,6 +45,7 @@ Status SqlStore::begin_group() {
 }
 
 Status SqlStore::commit_group() {
+    next_cart_ = sent_ahead_ = nullptr;  // a cart sent ahead holds nothing but its locks: they end here
     return guarded<Ok>([&]() -> Status {
         in_group_ = false;
         if (!conn_->in_transaction())
@@ -54,6 +56,7 @@ Status SqlStore::commit_group() {
 }
 
 Status SqlStore::rollback_group() {
+    next_cart_ = sent_ahead_ = nullptr;
     return guarded<Ok>([&]() -> Status {
         in_group_ = false;
         reset_statements();

@@ -30,6 +30,9 @@ public:
     Status commit_group() override;
     Status rollback_group() override;
     bool take_group_conflict() override { return std::exchange(group_conflict_, false); }
+    void announce_next_cart(const Cart* next) override {
+        next_cart_ = in_group_ && conn_->pipelines() ? next : nullptr;
+    }
     Result<ReturnResult> return_order(int64_t order_id, const std::vector<ReturnRequest>& requests, bool cancel,
                                       UnixSeconds now, const std::optional<OutboxLease>& lease, bool dry_run) override;
     Result<Receipt> order_receipt(int64_t order_id) override;
@@ -106,10 +109,17 @@ private:
     sql::Statement& coupons_read(int64_t member_id);
     sql::Statement& products_read(const Cart& cart, size_t first);
     sql::Statement& idempotency_read(const std::string& key);
-    // Sends the idempotency check, the row locks (`lock`) and every read of the
+    // Sends the idempotency check, the row locks (`locks`) and every read of the
     // snapshot ahead, in that order (one round trip on a server); replay_or_conflict and
     // load_snapshot then read the answers.
-    void send_checkout_reads_ahead(const Cart& cart, bool lock);
+    // How a checkout's reads lock the rows they read: not at all (a quote), taking them
+    // (waiting for them, or failing at once inside a group that holds rows), or, for a
+    // cart read ahead of its turn, taking only the free ones (locked_what_was_read).
+    enum class ReadLocks { None, Take, TakeFree };
+    void send_checkout_reads_ahead(const Cart& cart, ReadLocks locks);
+    // After a checkout's reads sent with ReadLocks::TakeFree: whether every row read
+    // is locked (none was held by another writer, none came after the lock).
+    bool locked_what_was_read(const CheckoutSnapshot& snapshot);
     Result<CheckoutSnapshot> load_snapshot(const Cart& cart);
     // The statements that return a new order's ids, and the ids already known (an
     // in-process backend has them at once; a server's come with a later round trip).
@@ -124,6 +134,9 @@ private:
                                const std::optional<OutboxLease>& lease, UnixSeconds now, const Receipt& receipt);
     // After the commit (or the group's next round trip): the ids not known before.
     void read_new_order_ids(NewOrderIds& ids);
+    // In a group, after a cart's writes: the announced next cart's locks and reads,
+    // answered in one round trip with the writes.
+    void send_next_ahead_and_answer(NewOrderIds& ids);
     Result<std::optional<Receipt>> replay_or_conflict(const Cart& cart);
     Result<Receipt> read_receipt(int64_t order_id);
     std::optional<MemberInfo> find_member(int64_t member_id);
@@ -145,6 +158,8 @@ private:
     bool in_group_ = false;
     bool group_conflict_ = false;
     bool group_holds_locks_ = false;  // a checkout of the open group locked rows
+    const Cart* next_cart_ = nullptr;   // announce_next_cart
+    const Cart* sent_ahead_ = nullptr;  // the cart whose locks and reads went with the last writes
 };
 
 // An RAII write scope: a write transaction, or a SAVEPOINT inside a group; rolled

@@ -229,6 +229,11 @@ public:
     // cart was written; the caller commits the group so far and runs the cart again
     // first in a new group.
     virtual bool take_group_conflict() { return false; }
+    // Inside a group, before a checkout: the cart the group will check out after it (or
+    // none). A server store sends that cart's row locks and reads with this one's
+    // writes, one round trip for both; its checkout then finds them answered (and reads
+    // again, under a lock it waits for, if another writer held one of its rows).
+    virtual void announce_next_cart(const Cart* /*next*/) {}
 
     // SPEC.md section 11 in one transaction: gives back `requests` of the order (with
     // `cancel`, everything left, status CANCELLED). A dry run decides and rolls back.

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <deque>
 #include <unordered_map>
+#include <utility>
 #include <string>
 
 #include "core/checkout.h"
@@ -130,12 +131,13 @@ sql::Statement& SqlStore::idempotency_read(const std::string& key) {
     return s;
 }
 
-void SqlStore::send_checkout_reads_ahead(const Cart& cart, bool lock) {
+void SqlStore::send_checkout_reads_ahead(const Cart& cart, ReadLocks locks) {
     if (cart.idempotency_key) idempotency_read(*cart.idempotency_key).query_later();
-    if (lock) {
+    if (locks != ReadLocks::None) {
         std::vector<int64_t> product_ids;
         for (const CartLine& line : cart.items) product_ids.push_back(line.product_id);
-        conn_->lock_rows(cart.member_id, product_ids, in_group_ && group_holds_locks_);
+        if (locks == ReadLocks::TakeFree) conn_->lock_free_rows_later(cart.member_id, product_ids);
+        else conn_->lock_rows(cart.member_id, product_ids, in_group_ && group_holds_locks_);
         if (in_group_) group_holds_locks_ = true;
     }
     if (!cart.member_id) return;
@@ -321,6 +323,24 @@ SqlStore::NewOrderIds SqlStore::apply_decision(const CheckoutDecision& d, const 
     return ids;
 }
 
+void SqlStore::send_next_ahead_and_answer(NewOrderIds& ids) {
+    // The next cart's reads go after this cart's writes, in this cart's savepoint: a
+    // failure of the writes (raised by the server, or seen in their row counts after
+    // the round trip) rolls back to it and takes the next cart's locks with it. They
+    // never wait and never fail on a taken row (TakeFree), so they cannot spoil
+    // this cart; anything else that fails among them fails this cart as its own.
+    const Cart& next = *std::exchange(next_cart_, nullptr);
+    send_checkout_reads_ahead(next, ReadLocks::TakeFree);
+    read_new_order_ids(ids);  // the round trip
+    sent_ahead_ = &next;
+}
+
+bool SqlStore::locked_what_was_read(const CheckoutSnapshot& snapshot) {
+    const auto [members, products] = conn_->rows_locked_ahead();
+    // Without a member nothing is written: the decision refuses the cart.
+    return !snapshot.member || (members == 1 && products == static_cast<int64_t>(snapshot.products.size()));
+}
+
 void SqlStore::read_new_order_ids(NewOrderIds& ids) {
     // A server answers them with the COMMIT (or, in a group, the next round trip).
     const auto first_int = [](sql::Statement& s) {
@@ -341,7 +361,7 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
     if (quote)
         return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
             ReadScope scope(*this);
-            send_checkout_reads_ahead(cart, false);
+            send_checkout_reads_ahead(cart, ReadLocks::None);
             auto replay = replay_or_conflict(cart);
             if (!replay) return replay.error();
             if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
@@ -354,15 +374,27 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
                                   std::nullopt};
         });
     return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
+        // Sent ahead with the last cart's writes: its reads are answered, and the rows
+        // it read locked unless another writer held one (then it reads again, waiting).
+        bool ahead = in_group_ && std::exchange(sent_ahead_, nullptr) == &cart;
         WriteScope scope(*this);
-        // The locks come before the reads that depend on them; a server gets all of it
-        // in one round trip (a replay then took locks it did not need, for a moment).
-        send_checkout_reads_ahead(cart, true);
-        auto replay = replay_or_conflict(cart);
-        if (!replay) return replay.error();
-        if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
-        auto snapshot = load_snapshot(cart);
-        if (!snapshot) return snapshot.error();
+        std::optional<CheckoutSnapshot> snapshot;
+        while (!snapshot) {
+            // The locks come before the reads that depend on them; a server gets all of it
+            // in one round trip (a replay then took locks it did not need, for a moment).
+            if (!ahead) send_checkout_reads_ahead(cart, ReadLocks::Take);
+            auto replay = replay_or_conflict(cart);
+            if (!replay) return replay.error();
+            if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
+            auto read = load_snapshot(cart);
+            if (!read) return read.error();
+            if (ahead && !locked_what_was_read(*read)) {
+                reset_statements();  // its answers are spent: read again
+                ahead = false;
+                continue;
+            }
+            snapshot = std::move(*read);
+        }
         auto decision = decide_checkout(cart, *snapshot, now);
         if (!decision) return decision.error();
 
@@ -371,9 +403,11 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
         // On a server the writes are sent, not yet answered: alone, they go with the
         // COMMIT in one round trip (a failed one stops the COMMIT from running).
         NewOrderIds ids = apply_decision(*decision, cart, created_at, lease, now, receipt);
-        // In a group the answers come first, so a failed write rolls the cart back to its
-        // savepoint; the RELEASE then rides with the next cart's first round trip.
-        if (in_group_) read_new_order_ids(ids);
+        // In a group the answers come first (with the next cart's reads, if it is known),
+        // so a failed write rolls the cart back to its savepoint; the RELEASE then rides
+        // with the next round trip.
+        if (in_group_ && next_cart_) send_next_ahead_and_answer(ids);
+        else if (in_group_) read_new_order_ids(ids);
         scope.commit();
         read_new_order_ids(ids);
         receipt.order_id = ids.order_id;

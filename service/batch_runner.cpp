@@ -93,8 +93,9 @@ bool BatchRunner::group_full() const {
     return static_cast<int64_t>(carts_in_hand_) >= commit_every_ || bytes_in_hand_ >= kGroupTextBytes;
 }
 
-void BatchRunner::check_out(InHand& cart, std::vector<int64_t>& pushes) {
+void BatchRunner::check_out(InHand& cart, std::vector<int64_t>& pushes, const Cart* next) {
     const auto start = std::chrono::steady_clock::now();
+    store_.announce_next_cart(next);
     // Created unclaimed: the group claims its rows after the commit, just before pushing.
     auto checked_out = store_.checkout(*cart.cart, clock_(), db::CheckoutMode::Order, std::nullopt);
     if (checked_out) {
@@ -145,6 +146,13 @@ bool BatchRunner::run_group(bool push) {
         }
         return true;
     };
+    // The cart after `i` in this group, if any: the store may send its reads early.
+    const auto next_after = [&](size_t i) -> const Cart* {
+        if (!grouped) return nullptr;
+        for (size_t j = i + 1; j < in_hand_.size(); ++j)
+            if (in_hand_[j].cart) return &*in_hand_[j].cart;
+        return nullptr;
+    };
     for (size_t i = 0; i < in_hand_.size() && !group_failed; ++i) {
         if (!in_hand_[i].cart) continue;
         if (abandon_ && abandon_()) {
@@ -155,7 +163,7 @@ bool BatchRunner::run_group(bool push) {
             abandoned = true;
             break;
         }
-        check_out(in_hand_[i], pushes);
+        check_out(in_hand_[i], pushes, next_after(i));
         for (int again = 0; grouped && again < 3 && store_.take_group_conflict(); ++again) {
             // The cart needed a row another process holds while this group held rows of
             // its own (or a deadlock was found): commit what the group did, then run the
@@ -166,7 +174,7 @@ bool BatchRunner::run_group(bool push) {
             again_result.input = std::move(in_hand_[i].result.input);
             in_hand_[i].result = std::move(again_result);
             if (!commit_and_reopen(i)) break;
-            check_out(in_hand_[i], pushes);
+            check_out(in_hand_[i], pushes, next_after(i));
         }
         // Held long enough: commit what the group did, go on in a new one.
         if (grouped && !group_failed && i + 1 < in_hand_.size() &&

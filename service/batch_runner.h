@@ -87,7 +87,8 @@ private:
         BatchResult result;
         std::optional<Cart> cart;  // nullopt: refused already
     };
-    void check_out(InHand& cart, std::vector<int64_t>& pushes);
+    // `next`: the group's cart after this one (or none), announced to the store.
+    void check_out(InHand& cart, std::vector<int64_t>& pushes, const Cart* next);
 
     db::Store& store_;
     OutboxDelivery& delivery_;

@@ -459,6 +459,37 @@ TEST_CASE("a row lock held past --busy-timeout is STORE_BUSY and nothing is writ
     CHECK(after.exit_code == 0);
 }
 
+TEST_CASE("a cart read ahead of its turn whose row another writer holds reads it again, locked: no decision on a stale row",
+          "[pg]") {
+    TestShop shop(base_fixture(), fresh_schema_uri());
+    // Another writer, taking the same locks, empties product 10 and has not committed.
+    PgSession holder(shop.db());
+    holder.query("BEGIN");
+    holder.query("SELECT id FROM product WHERE id = 10 FOR NO KEY UPDATE");
+    holder.query("UPDATE stock SET quantity = 0 WHERE product_id = 10");
+    // The second cart's reads go with the first cart's writes; its product row is taken.
+    const json first = {{"member_id", 2}, {"items", {{{"product_id", 13}, {"quantity", 1}}}}};
+    const json second = {{"member_id", 1}, {"items", {{{"product_id", 10}, {"quantity", 1}}}}};
+    Child batch({SHOPCTL_BIN, "--db", shop.db(), "batch",
+                 shop.write_file("ahead.jsonl", first.dump() + "\n" + second.dump() + "\n"), "--json", "--commit-every",
+                 "10"},
+                {});
+    const std::string waiting = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'shopctl' "
+                                "AND wait_event_type = 'Lock'";
+    for (int i = 0; i < 500 && pg_query_text(shop.db(), waiting) == "0"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    holder.query("COMMIT");
+    const auto done = batch.finish();
+    INFO(describe(done));
+    // Decided on the committed row (none left), not on the one read before the lock.
+    CHECK(done.exit_code == 1);
+    CHECK(outcomes(done.out) == std::multiset<std::string>{"ok", "OUT_OF_STOCK"});
+    CHECK(query_text(shop.db(), "SELECT quantity FROM stock WHERE product_id = 10") == "0");
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM order_item WHERE product_id = 10") == "0");
+    CHECK(query_text(shop.db(), "SELECT balance FROM point WHERE member_id = 1") == "50000");
+    CHECK(count_rows(shop.db(), "orders") == 1);
+}
+
 TEST_CASE("16 processes x 25 checkouts of one product of stock 100: exactly 100 orders, no STORE_BUSY", "[pg][slow]") {
     TestShop shop(many_members_fixture(16, 100), fresh_schema_uri());
     std::vector<std::vector<std::string>> commands;

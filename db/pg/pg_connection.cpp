@@ -598,29 +598,54 @@ void PgConnection::commit() {
         throw sql::Failure(sql::FailureKind::Other, "the transaction was rolled back by an earlier error: nothing in it was kept");
 }
 
+namespace {
+
+std::string id_array(const std::vector<int64_t>& ids) {
+    std::string array = "{";
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (i) array += ',';
+        array += std::to_string(ids[i]);
+    }
+    return array + "}";
+}
+
+// The member's row and the products' rows, locked; answers how many of each. `how`
+// follows FOR NO KEY UPDATE: nothing (wait), NOWAIT or SKIP LOCKED.
+std::string lock_text(const char* how) {
+    return std::string("WITH m AS (SELECT id FROM member WHERE id = :member FOR NO KEY UPDATE") + how +
+           "), p AS (SELECT id FROM product WHERE id = ANY (CAST(:products AS bigint[])) ORDER BY id "
+           "FOR NO KEY UPDATE" + how + ") SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM p)";
+}
+
+}  // namespace
+
 void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids, bool nowait) {
     // NO KEY UPDATE: writers of the same member or product queue up, while inserts
     // that only reference the row (an order's member, an item's product) do not wait.
     auto& statement = nowait ? lock_nowait_ : lock_;
-    if (!statement)
-        statement = prepare(
-            nowait ? "WITH m AS (SELECT id FROM member WHERE id = :member FOR NO KEY UPDATE NOWAIT), "
-                     "p AS (SELECT id FROM product WHERE id = ANY (CAST(:products AS bigint[])) ORDER BY id "
-                     "FOR NO KEY UPDATE NOWAIT) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM p)"
-                   : "WITH m AS (SELECT id FROM member WHERE id = :member FOR NO KEY UPDATE), "
-                     "p AS (SELECT id FROM product WHERE id = ANY (CAST(:products AS bigint[])) ORDER BY id "
-                     "FOR NO KEY UPDATE) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM p)");
+    if (!statement) statement = prepare(lock_text(nowait ? " NOWAIT" : "").c_str());
     statement->reset();
     statement->clearBindings();
     if (member_id) statement->bind(":member", *member_id);
-    std::string array = "{";
-    for (size_t i = 0; i < product_ids.size(); ++i) {
-        if (i) array += ',';
-        array += std::to_string(product_ids[i]);
-    }
-    statement->bind(":products", array + "}");
+    statement->bind(":products", id_array(product_ids));
     // Sent with the reads that follow it; a row it cannot take fails the first of them.
     static_cast<PgStatement&>(*statement).lock_later(nowait);
+}
+
+void PgConnection::lock_free_rows_later(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) {
+    if (!lock_free_) lock_free_ = prepare(lock_text(" SKIP LOCKED").c_str());
+    lock_free_->reset();
+    lock_free_->clearBindings();
+    if (member_id) lock_free_->bind(":member", *member_id);
+    lock_free_->bind(":products", id_array(product_ids));
+    lock_free_->query_later();
+}
+
+std::pair<int64_t, int64_t> PgConnection::rows_locked_ahead() {
+    if (!lock_free_ || !lock_free_->executeStep()) return {0, 0};
+    const std::pair<int64_t, int64_t> locked{lock_free_->getColumn(0).getInt64(), lock_free_->getColumn(1).getInt64()};
+    lock_free_->reset();
+    return locked;
 }
 
 void PgConnection::after_explicit_ids() {

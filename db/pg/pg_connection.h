@@ -35,6 +35,9 @@ public:
     bool in_transaction() override;
     void commit() override;
     void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids, bool nowait) override;
+    void lock_free_rows_later(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) override;
+    std::pair<int64_t, int64_t> rows_locked_ahead() override;
+    bool pipelines() const override { return true; }
     void after_explicit_ids() override;
     int busy_timeout_ms() const override { return busy_timeout_ms_; }
 
@@ -46,7 +49,7 @@ private:
     std::unique_ptr<Pipeline> pipeline_;  // writes sent ahead, answered with the next statement
     int busy_timeout_ms_;
     int next_statement_ = 0;
-    std::unique_ptr<sql::Statement> lock_, lock_nowait_;
+    std::unique_ptr<sql::Statement> lock_, lock_nowait_, lock_free_;
     std::string owned_schema_;
 };
 

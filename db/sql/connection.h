@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/sql/statement.h"
@@ -29,6 +30,9 @@ public:
     // The same for a command whose answer can wait (a SAVEPOINT, say): a server backend
     // sends it with the next statement that needs an answer; a failure surfaces there.
     virtual void execute_later(const char* sql) { execute(sql); }
+    // Whether commands sent ahead wait for a later round trip (a server backend): then
+    // the next cart's reads, sent with this cart's writes, save a round trip.
+    virtual bool pipelines() const { return false; }
     virtual void begin(TransactionKind kind) = 0;
     // True inside a transaction (including one an error has spoiled).
     virtual bool in_transaction() = 0;
@@ -47,6 +51,13 @@ public:
     // take then fails the first of them.
     virtual void lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids,
                            bool nowait = false) = 0;
+    // The same rows for a cart whose reads go ahead of its turn (with another cart's
+    // writes): only those no other transaction holds are taken, and nothing waits or
+    // fails; rows_locked_ahead() then says how many member and product rows were. The
+    // caller compares them with the rows it read and reads again under lock_rows if
+    // they differ.
+    virtual void lock_free_rows_later(std::optional<int64_t> /*member_id*/, const std::vector<int64_t>& /*product_ids*/) {}
+    virtual std::pair<int64_t, int64_t> rows_locked_ahead() { return {0, 0}; }
 
     // After loading rows with explicit ids: whatever makes later generated ids follow them.
     virtual void after_explicit_ids() {}
