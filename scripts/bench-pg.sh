@@ -100,10 +100,10 @@ HOT_P99=$(cat "$W"/hoterr* | grep -o 'p99 [0-9]*' | cut -d' ' -f2 | sort -n | ta
 echo '{"member_id": 1, "items": [{"product_id": 1, "quantity": 1}, {"product_id": 2, "quantity": 1}, {"product_id": 3, "quantity": 1}]}' > "$W/cart.json"
 fresh
 hyperfine -N --warmup 5 --runs 60 --export-json "$W/h1.json" "$S --db $RUN checkout $W/cart.json" >/dev/null 2>&1
-PG_ONE_MS=$(jq '.results[0].median * 1000' "$W/h1.json")
+PG_ONE_MS=$(jq '.results[0].median * 1000 | . * 10 | round / 10' "$W/h1.json")
 $S --db "$W/one.db" init >/dev/null; $S --db "$W/one.db" load "$W/fixture.json" >/dev/null
 hyperfine -N --warmup 5 --runs 60 --export-json "$W/h2.json" "$S --db $W/one.db checkout $W/cart.json" >/dev/null 2>&1
-LITE_ONE_MS=$(jq '.results[0].median * 1000' "$W/h2.json")
+LITE_ONE_MS=$(jq '.results[0].median * 1000 | . * 10 | round / 10' "$W/h2.json")
 
 R1=$(col "$W/r1" 1); R8=$(col "$W/r8" 1)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; }

@@ -4,9 +4,7 @@
 // sequence as they were; and the guarantees hold across many processes at once.
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/closed_port.h"
 #include "tests/support/pg_store.h"
 #include "tests/support/platform_sink.h"
 #include "tests/support/shop.h"
@@ -72,19 +71,6 @@ std::multiset<std::string> outcomes(const std::string& jsonl) {
         out.insert(j["ok"] == true ? "ok" : j["error"]["code"].get<std::string>());
     }
     return out;
-}
-
-// A port on 127.0.0.1 where nothing listens: bound for a moment, never listened on.
-int unused_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
 }
 
 }  // namespace
@@ -388,8 +374,9 @@ TEST_CASE("init from two processes at once; other commands on a schema without t
 TEST_CASE("no server, no database, no such login: STORE_ERROR naming host, port and database, never the password",
           "[pg]") {
     const std::string socket_uri = test_cluster_uri();
+    const ClosedPort no_server;
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"postgresql://shop:Secr3tPass@127.0.0.1:" + std::to_string(unused_port()) + "/shop", "127.0.0.1"},
+        {"postgresql://shop:Secr3tPass@127.0.0.1:" + std::to_string(no_server.port()) + "/shop", "127.0.0.1"},
         {with_parameter(socket_uri, "dbname=no_such_db&password=Secr3tPass"), "no_such_db"},
         {with_parameter(socket_uri, "user=no_such_role&password=Secr3tPass"), "no_such_role"},
     };

@@ -6,6 +6,7 @@
 #include <thread>
 #include <set>
 
+#include "tests/support/closed_port.h"
 #include "tests/support/platform_sink.h"
 #include "tests/support/shop.h"
 #include "tests/support/store_dump.h"
@@ -58,11 +59,11 @@ TEST_CASE("a failing platform leaves the order committed and the row queued") {
         std::string url;
         std::function<void()> setup;
     };
-    const int refused_port = closed_port();
+    const ClosedPort refused;
     const std::vector<Case> cases = {
         {"500", sink.url(), [&] { sink.answer(500); }},
         {"429", sink.url(), [&] { sink.answer(429); }},
-        {"refused", "http://127.0.0.1:" + std::to_string(refused_port) + "/orders", [] {}},
+        {"refused", "http://127.0.0.1:" + std::to_string(refused.port()) + "/orders", [] {}},
         {"stall", sink.url(), [&] { sink.answer(200); sink.stall(3); }},
     };
     int order = 0;
@@ -91,7 +92,8 @@ TEST_CASE("a failing platform leaves the order committed and the row queued") {
 
 TEST_CASE("--quiet keeps a failed push's warning off stderr; the receipt and the queued row are the same") {
     TestShop shop;
-    const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/orders";
+    const ClosedPort refused;
+    const std::string url = "http://127.0.0.1:" + std::to_string(refused.port()) + "/orders";
     const auto loud = shop.run({"checkout", cart_file(shop), "--json", "--platform-url", url, "--platform-timeout", "1"});
     CHECK(loud.err.find("warning") != std::string::npos);
     const auto quiet = shop.run({"checkout", cart_file(shop), "--json", "--quiet", "--platform-url", url, "--platform-timeout", "1"});

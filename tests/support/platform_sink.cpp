@@ -56,9 +56,4 @@ int PlatformSink::most_concurrent_for_one_key() const {
     return most;
 }
 
-int closed_port() {
-    httplib::Server s;
-    return s.bind_to_any_port("127.0.0.1");  // bound, never listened, closed when s goes
-}
-
 }  // namespace shopctl::test

@@ -54,7 +54,4 @@ private:
     std::vector<RecordedRequest> requests_;
 };
 
-// A port on 127.0.0.1 where nothing listens (connections are refused).
-int closed_port();
-
 }  // namespace shopctl::test
