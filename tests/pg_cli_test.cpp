@@ -75,11 +75,16 @@ std::multiset<std::string> outcomes(const std::string& jsonl) {
 
 }  // namespace
 
-// A batch of refusals, replays and orders, idempotency keys starting with `key`.
+// A batch of refusals, replays and orders, idempotency keys starting with `key`. In a
+// group each cart's reads go with the cart before's writes: refused members and
+// products, the same member and product again and the same key again all stand there.
 std::string mixed_carts(const std::string& key) {
     const std::string k = R"(, "idempotency_key": ")" + key + R"(-1"})";
     return R"({"member_id": 99, "items": [{"product_id": 13, "quantity": 1}]})" "\n"
            R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}]})" "\n"
+           R"({"member_id": 99, "items": [{"product_id": 13, "quantity": 1}]})" "\n"  // read ahead, refused
+           R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}]})" "\n"
+           R"({"items": [{"product_id": 13, "quantity": 1}]})" "\n"
            R"({"member_id": 1, "items": [{"product_id": 77, "quantity": 1}, {"product_id": 13, "quantity": 1}]})" "\n"
            R"({"member_id": 1, "items": [{"product_id": 12, "quantity": 1}]})" "\n"
            R"({"member_id": 2, "items": [{"product_id": 13, "quantity": 1}])" + k + "\n" +
