@@ -117,9 +117,10 @@ private:
     // cart read ahead of its turn, taking only the free ones (locked_what_was_read).
     enum class ReadLocks { None, Take, TakeFree };
     void send_checkout_reads_ahead(const Cart& cart, ReadLocks locks);
-    // After a checkout's reads sent with ReadLocks::TakeFree: whether every row read
-    // is locked (none was held by another writer, none came after the lock).
-    bool locked_what_was_read(const CheckoutSnapshot& snapshot);
+    // After a checkout's reads sent with ReadLocks::TakeFree: whether every row read is
+    // locked (none was held by another writer, none came after the lock), given the
+    // member and product rows the lock took (Connection::rows_locked_ahead).
+    static bool locked_what_was_read(std::pair<int64_t, int64_t> locked, const CheckoutSnapshot& snapshot);
     Result<CheckoutSnapshot> load_snapshot(const Cart& cart);
     // The statements that return a new order's ids, and the ids already known (an
     // in-process backend has them at once; a server's come with a later round trip).

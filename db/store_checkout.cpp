@@ -335,8 +335,8 @@ void SqlStore::send_next_ahead_and_answer(NewOrderIds& ids) {
     sent_ahead_ = &next;
 }
 
-bool SqlStore::locked_what_was_read(const CheckoutSnapshot& snapshot) {
-    const auto [members, products] = conn_->rows_locked_ahead();
+bool SqlStore::locked_what_was_read(std::pair<int64_t, int64_t> locked, const CheckoutSnapshot& snapshot) {
+    const auto [members, products] = locked;
     // Without a member nothing is written: the decision refuses the cart.
     return !snapshot.member || (members == 1 && products == static_cast<int64_t>(snapshot.products.size()));
 }
@@ -375,9 +375,14 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
         });
     return run<CheckoutResult>([&]() -> Result<CheckoutResult> {
         // Sent ahead with the last cart's writes: its reads are answered, and the rows
-        // it read locked unless another writer held one (then it reads again, waiting).
+        // it read locked unless another writer held one (then it reads again under the
+        // usual lock: in a group that holds rows, NOWAIT, so a taken row ends the group).
         bool ahead = in_group_ && std::exchange(sent_ahead_, nullptr) == &cart;
         WriteScope scope(*this);
+        // The lock's answer first: a round trip among the reads (a listed coupon looked
+        // up on its own, say) makes answers sent ahead stale, and a lock run again then
+        // would come after reads it must precede.
+        const auto locked = ahead ? conn_->rows_locked_ahead() : std::pair<int64_t, int64_t>{};
         std::optional<CheckoutSnapshot> snapshot;
         while (!snapshot) {
             // The locks come before the reads that depend on them; a server gets all of it
@@ -388,7 +393,7 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
             if (*replay) return CheckoutResult{std::move(**replay), std::nullopt};
             auto read = load_snapshot(cart);
             if (!read) return read.error();
-            if (ahead && !locked_what_was_read(*read)) {
+            if (ahead && !locked_what_was_read(locked, *read)) {
                 reset_statements();  // its answers are spent: read again
                 ahead = false;
                 continue;

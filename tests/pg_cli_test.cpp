@@ -84,6 +84,7 @@ std::string mixed_carts(const std::string& key) {
            R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}]})" "\n"
            R"({"member_id": 99, "items": [{"product_id": 13, "quantity": 1}]})" "\n"  // read ahead, refused
            R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}]})" "\n"
+           R"({"member_id": 1, "items": [{"product_id": 13, "quantity": 1}], "coupons": [7]})" "\n"  // used: looked up alone
            R"({"items": [{"product_id": 13, "quantity": 1}]})" "\n"
            R"({"member_id": 1, "items": [{"product_id": 77, "quantity": 1}, {"product_id": 13, "quantity": 1}]})" "\n"
            R"({"member_id": 1, "items": [{"product_id": 12, "quantity": 1}]})" "\n"
