@@ -8,6 +8,7 @@
 #include "core/checkout.h"
 #include "core/outbox_rules.h"
 #include "db/row_readers.h"
+#include "db/row_writers.h"
 #include "db/sql_store.h"
 
 namespace shopctl::db {
@@ -204,8 +205,7 @@ Result<std::optional<Receipt>> SqlStore::replay_or_conflict(const Cart& cart) {
 void SqlStore::add_point_history(int64_t member_id, std::optional<int64_t> order_id, Won delta, Won balance_after,
                                     const char* reason, const std::string& at) {
     auto& h = prepared(
-        "INSERT INTO point_history (member_id, order_id, delta, balance_after, reason, created_at) "
-        "VALUES (:member, :order, :delta, :after, :reason, :at)");
+        SHOPCTL_INSERT_POINT_HISTORY "VALUES (:member, :order, :delta, :after, :reason, :at)");
     h.bind(":member", member_id);
     bind_optional(h, ":order", order_id);
     h.bind(":delta", delta);
@@ -295,8 +295,7 @@ SqlStore::NewOrderIds SqlStore::apply_decision(const CheckoutDecision& d, const 
     points.bind(":member", d.member_id);
     points.exec_later(1);
     auto& history = prepared(
-        "INSERT INTO point_history (member_id, order_id, delta, balance_after, reason, created_at) "
-        "VALUES (:member, " SHOPCTL_NEW_ORDER_ID ", :delta, :after, 'USE', :at)");
+        SHOPCTL_INSERT_POINT_HISTORY "VALUES (:member, " SHOPCTL_NEW_ORDER_ID ", :delta, :after, 'USE', :at)");
     history.bind(":member", d.member_id);
     bind_optional(history, ":order", known_id);
     history.bind(":delta", -d.total);
@@ -308,8 +307,7 @@ SqlStore::NewOrderIds SqlStore::apply_decision(const CheckoutDecision& d, const 
     // order id spliced in by the store.
     const auto payload = receipt.to_json_text_around_order_id();
     auto& outbox = prepared(
-        "INSERT INTO platform_outbox (order_id, event, event_no, payload, status, attempts, next_attempt_at, "
-        "claimed_until, claim_token, created_at) VALUES (" SHOPCTL_NEW_ORDER_ID ", 'order.paid', 0, "
+        SHOPCTL_INSERT_OUTBOX_ROW "VALUES (" SHOPCTL_NEW_ORDER_ID ", 'order.paid', 0, "
         ":head || " SHOPCTL_NEW_ORDER_ID " || :tail, 'PENDING', 0, :at, :until, :token, :at) RETURNING id");
     bind_optional(outbox, ":order", known_id);
     outbox.bind(":head", payload.head);

@@ -3,6 +3,7 @@
 #include "core/backoff.h"
 #include "core/outbox_rules.h"
 #include "db/row_readers.h"
+#include "db/row_writers.h"
 #include "db/sql_store.h"
 
 namespace shopctl::db {
@@ -10,9 +11,8 @@ namespace shopctl::db {
 int64_t SqlStore::add_outbox_row(int64_t order_id, const char* event, int64_t event_no, const std::string& payload,
                                     UnixSeconds now, const std::optional<OutboxLease>& lease) {
     auto& outbox = prepared(
-        "INSERT INTO platform_outbox (order_id, event, event_no, payload, status, attempts, next_attempt_at, "
-        "claimed_until, claim_token, created_at) VALUES (:order, :event, :no, :payload, 'PENDING', 0, :at, :until, "
-        ":token, :at) RETURNING id");
+        SHOPCTL_INSERT_OUTBOX_ROW "VALUES (:order, :event, :no, :payload, 'PENDING', 0, :at, :until, :token, :at) "
+        "RETURNING id");
     outbox.bind(":order", order_id);
     outbox.bind(":event", event);
     outbox.bind(":no", event_no);
