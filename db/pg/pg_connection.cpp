@@ -264,7 +264,9 @@ public:
         pipeline_.expect(-1, false, text_, nullptr, nowait);
     }
     void write_returning_later() override { query_later(); }
-    bool answered() const override { return !queued_.empty() && queued_.front().delivered; }
+    bool answered() const override {
+        return !queued_.empty() && queued_.front().delivered && queued_.front().round == pipeline_.round;
+    }
     void query_later() override {
         drop_stale();
         send_in_pipeline();
@@ -642,7 +644,10 @@ void PgConnection::lock_free_rows_later(std::optional<int64_t> member_id, const 
 }
 
 std::pair<int64_t, int64_t> PgConnection::rows_locked_ahead() {
-    if (!lock_free_ || !lock_free_->executeStep()) return {0, 0};
+    // Only the answer sent ahead counts: the lock run again now would come after the
+    // reads it must precede. None (a round trip since made it stale): nothing is known
+    // to be locked, and the caller reads again.
+    if (!lock_free_ || !lock_free_->answered() || !lock_free_->executeStep()) return {-1, -1};
     const std::pair<int64_t, int64_t> locked{lock_free_->getColumn(0).getInt64(), lock_free_->getColumn(1).getInt64()};
     lock_free_->reset();
     return locked;

@@ -53,11 +53,11 @@ public:
                            bool nowait = false) = 0;
     // The same rows for a cart whose reads go ahead of its turn (with another cart's
     // writes): only those no other transaction holds are taken, and nothing waits or
-    // fails; rows_locked_ahead() then says how many member and product rows were. The
-    // caller compares them with the rows it read and reads again under lock_rows if
-    // they differ.
+    // fails; rows_locked_ahead() then says how many member and product rows were (-1
+    // when its answer is stale or gone). The caller compares them with the rows it read
+    // and reads again under lock_rows if they differ.
     virtual void lock_free_rows_later(std::optional<int64_t> /*member_id*/, const std::vector<int64_t>& /*product_ids*/) {}
-    virtual std::pair<int64_t, int64_t> rows_locked_ahead() { return {0, 0}; }
+    virtual std::pair<int64_t, int64_t> rows_locked_ahead() { return {-1, -1}; }
 
     // After loading rows with explicit ids: whatever makes later generated ids follow them.
     virtual void after_explicit_ids() {}

@@ -59,8 +59,9 @@ public:
     // backend sends it as query_later does; a backend that runs in process runs it now,
     // in order with the writes around it, and keeps its rows for executeStep.
     virtual void write_returning_later() = 0;
-    // After write_returning_later: its rows are here already (the in-process backend),
-    // so reading them costs nothing; a server's come with the next round trip.
+    // After write_returning_later or query_later: its rows are here already (always
+    // for the in-process backend; on a server, read with the last round trip and not
+    // stale), so reading them costs nothing; a server's come with the next round trip.
     virtual bool answered() const = 0;
     // Ends the current run (rows not read are dropped); bindings stay.
     virtual void reset() = 0;
