@@ -39,6 +39,7 @@ public:
     std::pair<int64_t, int64_t> rows_locked_ahead() override;
     bool pipelines() const override { return true; }
     void after_explicit_ids() override;
+    void tune_for_bulk() override;
     int busy_timeout_ms() const override { return busy_timeout_ms_; }
 
     // A scratch schema this connection made and drops when it closes (scenario replay).
