@@ -621,26 +621,28 @@ std::string lock_text(const char* how) {
 
 }  // namespace
 
-void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids, bool nowait) {
-    // NO KEY UPDATE: writers of the same member or product queue up, while inserts
-    // that only reference the row (an order's member, an item's product) do not wait.
-    auto& statement = nowait ? lock_nowait_ : lock_;
-    if (!statement) statement = prepare(lock_text(nowait ? " NOWAIT" : "").c_str());
+// The lock statement `how` (made on first use), bound to the member and products.
+sql::Statement& PgConnection::bound_lock(std::unique_ptr<sql::Statement>& statement, const char* how,
+                                         std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) {
+    if (!statement) statement = prepare(lock_text(how).c_str());
     statement->reset();
     statement->clearBindings();
     if (member_id) statement->bind(":member", *member_id);
     statement->bind(":products", id_array(product_ids));
+    return *statement;
+}
+
+void PgConnection::lock_rows(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids, bool nowait) {
+    // NO KEY UPDATE: writers of the same member or product queue up, while inserts
+    // that only reference the row (an order's member, an item's product) do not wait.
+    auto& statement = nowait ? bound_lock(lock_nowait_, " NOWAIT", member_id, product_ids)
+                             : bound_lock(lock_, "", member_id, product_ids);
     // Sent with the reads that follow it; a row it cannot take fails the first of them.
-    static_cast<PgStatement&>(*statement).lock_later(nowait);
+    static_cast<PgStatement&>(statement).lock_later(nowait);
 }
 
 void PgConnection::lock_free_rows_later(std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids) {
-    if (!lock_free_) lock_free_ = prepare(lock_text(" SKIP LOCKED").c_str());
-    lock_free_->reset();
-    lock_free_->clearBindings();
-    if (member_id) lock_free_->bind(":member", *member_id);
-    lock_free_->bind(":products", id_array(product_ids));
-    lock_free_->query_later();
+    bound_lock(lock_free_, " SKIP LOCKED", member_id, product_ids).query_later();
 }
 
 std::pair<int64_t, int64_t> PgConnection::rows_locked_ahead() {

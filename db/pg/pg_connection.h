@@ -51,6 +51,8 @@ private:
     int busy_timeout_ms_;
     int next_statement_ = 0;
     std::unique_ptr<sql::Statement> lock_, lock_nowait_, lock_free_;
+    sql::Statement& bound_lock(std::unique_ptr<sql::Statement>& statement, const char* how,
+                               std::optional<int64_t> member_id, const std::vector<int64_t>& product_ids);
     std::string owned_schema_;
 };
 
