@@ -120,7 +120,7 @@ void add_coupons_command(CommandSetup setup) {
     auto* coupons = setup.app.add_subcommand("coupons", "Issue and list members' coupons");
     coupons->require_subcommand(1);
     coupons->group("Members");
-    coupons->footer("Example:\n  shopctl coupons issue 1 4\n  shopctl coupons list --member 1");
+    coupons->footer("Example:\n  shopctl coupons issue 1 4\n  shopctl coupons list 1");
     RunFunction& selected = setup.selected;
 
     auto* issue = coupons->add_subcommand("issue", "Issue a coupon to a member; prints the coupon_issue id");
@@ -142,13 +142,14 @@ void add_coupons_command(CommandSetup setup) {
 
     auto* list = coupons->add_subcommand("list", "List a member's coupon issues and whether each is usable now");
     auto lo = std::make_shared<ListOptions>();
-    list->add_option("--member", lo->member, "member id")->type_name("INT")->required();
+    // The member as a word (as `points show MEMBER`) or as --member, the older spelling.
+    list->add_option("MEMBER,--member", lo->member, "member id")->type_name("INT")->required();
     list->add_option("--after", lo->after, "only issues with a larger id: the next page")->type_name("INT");
     list->add_option("--limit", lo->limit, "at most this many (default 100); a longer list says how to go on")->type_name("INT");
     list->add_option("--format", lo->format, "table (default), csv or tsv: a header row of the JSON keys, then the rows")
         ->type_name("FORMAT");
-    list->footer("Example:\n  shopctl coupons list --member 1 --json\n"
-                 "  shopctl coupons list --member 1 --json | jq .next_after   # then: --after N");
+    list->footer("Example:\n  shopctl coupons list 1 --json\n"
+                 "  shopctl coupons list 1 --json | jq .next_after   # then: --after N");
     list->callback([lo, &selected] {
         selected = [lo](const Settings& s) {
             auto now = service::resolve_now(s);

@@ -123,7 +123,7 @@ bool wants_json(int argc, char** argv) {
 int run(int argc, char** argv) {
     Settings settings;
     std::string busy_timeout, platform_timeout;
-    CLI::App app{"shopctl: checkout with a SQLite store; members pay with pre-charged points.", "shopctl"};
+    CLI::App app{"shopctl: checkout on a SQLite file or a PostgreSQL server; members pay with pre-charged points.", "shopctl"};
     app.fallthrough();  // global options are accepted after the command words too
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("shopctl ") + SHOPCTL_VERSION);

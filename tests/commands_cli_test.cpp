@@ -93,6 +93,12 @@ TEST_CASE("points show pages its history back from the latest; coupons list page
                                         std::to_string(first["next_after"].get<int64_t>())});
     CHECK(second["coupons"][0] == coupons["coupons"][1]);
     CHECK(shop.run({"coupons", "list", "--member", "1", "--limit", "1"}).out.find("--after ") != std::string::npos);
+    // The member as a word, as `points show MEMBER`; none at all, or a second one, is a usage error.
+    CHECK(run_json(shop, {"coupons", "list", "1"}) == coupons);
+    CHECK(shop.run({"coupons", "list"}).exit_code == 64);
+    const auto twice = shop.run({"coupons", "list", "1", "--member", "2"});
+    CHECK(twice.exit_code == 64);
+    CHECK(twice.out.empty());
 
     // Bad paging is named and writes nothing.
     const auto zero = shop.run({"points", "show", "3", "--limit", "0"});
