@@ -617,6 +617,62 @@ TEST_CASE("8 processes send the same idempotency keys at once: one order a key, 
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
 
+// (Catch2 indents a long name's wrapped lines to its first ": ", so that stays early.)
+TEST_CASE("16 returns of one order at once: refunds add up to its total, to the won, while others buy its products",
+          "[pg][slow]") {
+    json fixture = many_members_fixture(2, 100000);
+    // An order coupon, so each return's refund is a floor-rounded share and the won
+    // left over must land exactly once across concurrent returns.
+    fixture["coupons"].push_back({{"id", 1}, {"name", "777 off"}, {"scope", "ORDER"}, {"discount_type", "FIXED"},
+                                  {"discount_value", 777}});
+    fixture["coupon_issues"].push_back({{"id", 1}, {"coupon_id", 1}, {"member_id", 1}});
+    TestShop shop(fixture, fresh_schema_uri());
+    const std::string points_before = query_text(shop.db(), "SELECT balance FROM point WHERE member_id = 1");
+    const auto bought = shop.run({"checkout", shop.write_file("order.json", R"({"member_id": 1, "items": [
+        {"product_id": 1, "quantity": 4}, {"product_id": 2, "quantity": 4}, {"product_id": 1000, "quantity": 4}]})"),
+                                  "--json"});
+    REQUIRE(bought.exit_code == 0);
+    const json order = json::parse(bought.out);
+    REQUIRE(order["order_discount"] == 777);
+    const std::string id = std::to_string(order["order_id"].get<int64_t>());
+
+    std::vector<std::vector<std::string>> commands(16, {"--db", shop.db(), "orders", "return", id, "1:1", "2:1",
+                                                        "1000:1", "--json"});
+    for (int p = 0; p < 2; ++p)  // member 2 buys the same products meanwhile
+        commands.push_back({"--db", shop.db(), "batch", shop.write_file("buy-" + std::to_string(p), carts_for(2, 1000, 20)),
+                            "--json", "--commit-every", p ? "1" : "4"});
+    std::multiset<int> exits;
+    int64_t refunded = 0;
+    std::set<int64_t> return_numbers;
+    const auto results = run_shopctl_parallel(commands);
+    for (size_t k = 0; k < 16; ++k) {
+        INFO(describe(results[k]));
+        exits.insert(results[k].exit_code);
+        const json out = json::parse(results[k].out);
+        if (results[k].exit_code == 0) {
+            refunded += out["refunded_points"].get<int64_t>();
+            return_numbers.insert(out["return_no"].get<int64_t>());
+        } else {
+            CHECK(out["error"]["code"] == "ORDER_ALREADY_CANCELLED");  // returned in full by then
+        }
+    }
+    CHECK(exits.count(0) == 4);
+    CHECK(exits.count(20) == 12);
+    for (size_t k = 16; k < results.size(); ++k) {
+        const auto bought_meanwhile = outcomes(results[k].out);
+        CHECK(bought_meanwhile.size() == 20);
+        CHECK(bought_meanwhile.count("ok") == 20);
+    }
+    CHECK(refunded == order["total"].get<int64_t>());
+    CHECK(return_numbers == std::set<int64_t>{1, 2, 3, 4});
+    CHECK(query_text(shop.db(), "SELECT status FROM orders WHERE id = " + id) == "RETURNED");
+    CHECK(query_text(shop.db(), "SELECT balance FROM point WHERE member_id = 1") == points_before);  // all back
+    CHECK(query_text(shop.db(), "SELECT string_agg(quantity::text, ',' ORDER BY product_id) FROM stock") ==
+          "100000,100000,99960");
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE event = 'order.returned'") == "4");
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
 TEST_CASE("3 flushers at once against a local sink: each row delivered once, none skipped", "[pg][slow]") {
     TestShop shop(many_members_fixture(1, 1000), fresh_schema_uri());
     REQUIRE(shop.run({"batch", shop.write_file("c.jsonl", carts_for(1, 1, 150))}).exit_code == 0);
