@@ -617,6 +617,39 @@ TEST_CASE("8 processes send the same idempotency keys at once: one order a key, 
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
 
+TEST_CASE("stock taken away and prices moved from other processes while 4 batches buy: every unit counted once",
+          "[pg][slow]") {
+    TestShop shop(many_members_fixture(4, 300), fresh_schema_uri());
+    std::vector<std::vector<std::string>> commands;
+    for (int m = 1; m <= 4; ++m)  // 240 carts of one unit each, grouped and not
+        commands.push_back({"--db", shop.db(), "batch", shop.write_file("buy-" + std::to_string(m), carts_for(m, 1000, 60)),
+                            "--json", "--commit-every", m % 2 ? "1" : "8"});
+    for (int k = 0; k < 30; ++k) commands.push_back({"--db", shop.db(), "stock", "add", "1000", "-2", "--json"});
+    for (int k = 0; k < 10; ++k)
+        commands.push_back({"--db", shop.db(), "products", "set", "1000", "--price", std::to_string(1001 + k)});
+    const auto results = run_shopctl_parallel(commands);
+    int64_t bought = 0, taken = 0;
+    for (size_t k = 0; k < 4; ++k) {
+        const auto got = outcomes(results[k].out);
+        CHECK(got.size() == 60);
+        CHECK(got.count("ok") + got.count("OUT_OF_STOCK") == 60);
+        bought += static_cast<int64_t>(got.count("ok"));
+    }
+    for (size_t k = 4; k < 34; ++k) {
+        INFO(describe(results[k]));
+        const json out = json::parse(results[k].out);
+        if (results[k].exit_code == 0) taken += 2;
+        else CHECK(out["error"]["code"] == "OUT_OF_STOCK");  // never STORE_ERROR or STORE_BUSY
+    }
+    for (size_t k = 34; k < results.size(); ++k) CHECK(results[k].exit_code == 0);
+    // 300 units: what the batches bought and the stock adds took away, and what is left.
+    CHECK(bought + taken + std::stoll(query_text(shop.db(), "SELECT quantity FROM stock WHERE product_id = 1000")) == 300);
+    CHECK(query_text(shop.db(), "SELECT coalesce(sum(quantity), 0) FROM order_item") == std::to_string(bought));
+    CHECK(query_text(shop.db(), "SELECT count(*) FROM order_item WHERE unit_price < 1000 OR unit_price > 1010") == "0");
+    CHECK(query_text(shop.db(), "SELECT amount FROM price WHERE product_id = 1000") != "1000");
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
 // (Catch2 indents a long name's wrapped lines to its first ": ", so that stays early.)
 TEST_CASE("16 returns of one order at once: refunds add up to its total, to the won, while others buy its products",
           "[pg][slow]") {
