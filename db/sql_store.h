@@ -135,6 +135,9 @@ private:
                                const std::optional<OutboxLease>& lease, UnixSeconds now, const Receipt& receipt);
     // After the commit (or the group's next round trip): the ids not known before.
     void read_new_order_ids(NewOrderIds& ids);
+    // The same after a COMMIT whose answers were lost and that the server said it kept
+    // (transaction `xid`): the member's order that transaction wrote, and its outbox row.
+    void find_new_order_ids(NewOrderIds& ids, int64_t member_id, const std::string& xid);
     // In a group, after a cart's writes: the announced next cart's locks and reads,
     // answered in one round trip with the writes.
     void send_next_ahead_and_answer(NewOrderIds& ids);

@@ -351,6 +351,29 @@ void SqlStore::read_new_order_ids(NewOrderIds& ids) {
     if (!ids.outbox_id) ids.outbox_id = first_int(*ids.outbox);
 }
 
+void SqlStore::find_new_order_ids(NewOrderIds& ids, int64_t member_id, const std::string& xid) {
+    // Never the inserts again: their answers are gone, their rows are not. (Only a
+    // server recovers a COMMIT, and a server row's xmin is the transaction that wrote it.)
+    if (!ids.order_id) {
+        auto& o = prepared("SELECT id FROM orders WHERE member_id = :member AND xmin::text = :xid");
+        o.bind(":member", member_id);
+        o.bind(":xid", xid);
+        if (!o.executeStep())
+            throw sql::Failure(sql::FailureKind::Other,
+                               "the order was kept, but its id could not be read back after the connection was lost: "
+                               "`shopctl orders list --member " + std::to_string(member_id) + "` shows it");
+        ids.order_id = o.getColumn(0).getInt64();
+        o.reset();
+    }
+    if (!ids.outbox_id) {
+        auto& b = prepared("SELECT id FROM platform_outbox WHERE order_id = :order AND event = 'order.paid'");
+        b.bind(":order", *ids.order_id);
+        if (b.executeStep()) ids.outbox_id = b.getColumn(0).getInt64();
+        b.reset();
+        if (!ids.outbox_id) throw sql::Failure(sql::FailureKind::Other, "an order kept without its outbox row");
+    }
+}
+
 Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, CheckoutMode mode,
                                              const std::optional<OutboxLease>& lease) {
     const bool quote = mode == CheckoutMode::Quote;
@@ -412,7 +435,8 @@ Result<CheckoutResult> SqlStore::checkout(const Cart& cart, UnixSeconds now, Che
         if (in_group_ && next_cart_) send_next_ahead_and_answer(ids);
         else if (in_group_) read_new_order_ids(ids);
         scope.commit();
-        read_new_order_ids(ids);
+        if (auto xid = conn_->recovered_commit_xid()) find_new_order_ids(ids, decision->member_id, *xid);
+        else read_new_order_ids(ids);
         receipt.order_id = ids.order_id;
         receipt.platform = PlatformState{};
         return CheckoutResult{std::move(receipt), ids.outbox_id};

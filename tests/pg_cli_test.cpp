@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "tests/support/closed_port.h"
+#include "tests/support/commit_cutter.h"
 #include "tests/support/pg_store.h"
 #include "tests/support/platform_sink.h"
 #include "tests/support/shop.h"
@@ -703,6 +704,95 @@ TEST_CASE("16 returns of one order at once: refunds add up to its total, to the 
     CHECK(query_text(shop.db(), "SELECT string_agg(quantity::text, ',' ORDER BY product_id) FROM stock") ==
           "100000,100000,99960");
     CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox WHERE event = 'order.returned'") == "4");
+    CHECK(shop.run({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("a COMMIT whose answer is lost is settled by asking the server: kept is a receipt, never a second order",
+          "[pg]") {
+    TestShop shop(many_members_fixture(3, 1000), fresh_schema_uri());
+    const std::string cart = shop.write_file("cart.json", R"({"member_id": 1, "items": [{"product_id": 1000, "quantity": 2}]})");
+
+    SECTION("checkout: the server ran the COMMIT, its answer never came: the receipt of the order kept") {
+        CommitCutter cutter(shop.db(), CommitCutter::Cut::AfterCommit);
+        const auto r = shop.run({"--db", cutter.uri(), "checkout", cart, "--json"});
+        INFO(describe(r));
+        REQUIRE(cutter.cut());
+        CHECK(cutter.cut_transaction().find("INSERT INTO orders") != std::string::npos);
+        REQUIRE(r.exit_code == 0);
+        const json receipt = json::parse(r.out);
+        CHECK(count_rows(shop.db(), "orders") == 1);
+        CHECK(query_text(shop.db(), "SELECT id FROM orders") == std::to_string(receipt["order_id"].get<int64_t>()));
+        CHECK(receipt["total"] == 2000);
+        CHECK(query_text(shop.db(), "SELECT quantity FROM stock WHERE product_id = 1000") == "998");
+        CHECK(query_text(shop.db(), "SELECT count(*) FROM platform_outbox") == "1");
+        CHECK(shop.run({"verify"}).exit_code == 0);
+    }
+    SECTION("checkout: the COMMIT never reached the server: STORE_ERROR saying nothing was kept, nothing written") {
+        const std::string before = shop.dump();
+        CommitCutter cutter(shop.db(), CommitCutter::Cut::BeforeCommit);
+        const auto r = shop.run({"--db", cutter.uri(), "checkout", cart, "--json"});
+        INFO(describe(r));
+        REQUIRE(cutter.cut());
+        CHECK(r.exit_code == 74);
+        CHECK(json::parse(r.out)["error"]["code"] == "STORE_ERROR");
+        CHECK(r.err.find("nothing in it was kept") != std::string::npos);
+        CHECK(shop.dump() == before);
+    }
+    SECTION("batch, alone and grouped: the first COMMIT's answer lost; every cart is printed as the order it is") {
+        for (const std::string every : {"1", "3"}) {
+            const std::string before = query_text(shop.db(), "SELECT coalesce(max(id), 0) FROM orders");
+            CommitCutter cutter(shop.db(), CommitCutter::Cut::AfterCommit);
+            const auto r = shop.run({"--db", cutter.uri(), "batch", shop.write_file("b" + every, carts_for(1, 1000, 6)),
+                                     "--json", "--commit-every", every});
+            INFO("--commit-every " << every << "\n" << describe(r));
+            REQUIRE(cutter.cut());
+            CHECK(r.exit_code == 0);
+            std::string printed;  // the order ids printed, in order
+            std::istringstream lines(r.out);
+            for (std::string line; std::getline(lines, line);)
+                printed += (printed.empty() ? "" : ",") +
+                           std::to_string(json::parse(line)["receipt"]["order_id"].get<int64_t>());
+            CHECK(query_text(shop.db(), "SELECT count(*) FROM orders WHERE id > " + before) == "6");
+            CHECK(query_text(shop.db(), "SELECT string_agg(id::text, ',' ORDER BY id) FROM orders WHERE id > " +
+                                            before) == printed);
+        }
+        CHECK(shop.run({"verify"}).exit_code == 0);
+    }
+}
+
+TEST_CASE("a batch whose connection is killed goes on in a new one: only the open transaction's carts fail",
+          "[pg][slow]") {
+    const bool grouped = GENERATE(false, true);
+    TestShop shop(many_members_fixture(4, 100000), fresh_schema_uri());
+    std::ostringstream carts;
+    for (int i = 0; i < 2000; ++i)
+        carts << json{{"member_id", 1 + i % 4}, {"items", {{{"product_id", 1000}, {"quantity", 1}}}}}.dump() << '\n';
+    Child batch({SHOPCTL_BIN, "--db", shop.db(), "batch", shop.write_file("carts.jsonl", carts.str()), "--json",
+                 "--commit-every", grouped ? "8" : "1"},
+                {});
+    PgSession admin(test_cluster_uri());
+    int kills = 0;
+    for (int k = 0; k < 3; ++k) {  // its backend goes away, as in a server restart or a failover
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        kills += std::stoi(admin.query(  // (OFFSET 0: the filter runs before any terminate)
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM (SELECT pid FROM pg_stat_activity "
+            "WHERE application_name = 'shopctl' AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
+            "OFFSET 0) s"));
+    }
+    const auto done = batch.finish();
+    INFO(done.err);
+    std::string refused;  // said when it fails
+    std::istringstream lines(done.out);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("\"ok\":false") != std::string::npos) refused += line + "\n";
+    INFO(refused);
+    REQUIRE(kills >= 1);
+    const auto got = outcomes(done.out);
+    CHECK(got.size() == 2000);
+    const auto failed = static_cast<int>(got.size() - got.count("ok"));
+    CHECK(failed == static_cast<int>(got.count("STORE_ERROR")));
+    CHECK(failed <= kills * (grouped ? 8 : 1));  // at most the transaction each kill found open
+    CHECK(count_rows(shop.db(), "orders") == static_cast<long long>(got.count("ok")));
     CHECK(shop.run({"verify"}).exit_code == 0);
 }
 

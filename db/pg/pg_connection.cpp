@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <deque>
+#include <thread>
 #include <unordered_set>
 #include <cctype>
 #include <random>
@@ -45,12 +47,16 @@ std::string first_line(const char* message) {
 sql::Failure failure_of(PGconn* conn, const PGresult* result) {
     using sql::FailureKind;
     if (pq->PQstatus(conn) != CONNECTION_OK)
-        return {FailureKind::Other, "lost the connection to the store (" + describe(conn) +
-                                        "): " + first_line(pq->PQerrorMessage(conn))};
+        return {FailureKind::Lost, "lost the connection to the store (" + describe(conn) +
+                                       "): " + first_line(pq->PQerrorMessage(conn))};
     const char* state = result ? pq->PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = result ? pq->PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     const std::string message = primary ? primary : first_line(pq->PQerrorMessage(conn));
     const std::string code = state ? state : "";
+    // The server is ending the session (shut down, restarted, the backend terminated)
+    // or the link failed: the connection is as good as lost, whatever libpq says yet.
+    if (code.rfind("08", 0) == 0 || code == "57P01" || code == "57P02" || code == "57P03")
+        return {FailureKind::Lost, message + " (" + describe(conn) + ")"};
     if (code == "40001" || code == "40P01") return {FailureKind::Retry, message};
     if (code == "23505") {
         // Another host's checkout with the same idempotency key committed first: run
@@ -155,6 +161,8 @@ struct Pipeline {
         std::string prepares;            // the name of the statement this prepares, if it does
     };
     PGconn* conn = nullptr;
+    uint64_t generation = 0;  // connections so far: a statement prepared on an earlier one is not on this one
+    bool lost = false;        // a failure said the connection is gone: the next transaction needs a new one
     bool active = false;
     uint64_t round = 0;  // round trips so far (any, in the pipeline or not): an answer from an earlier one is stale
     std::vector<Pending> pending;
@@ -167,6 +175,17 @@ struct Pipeline {
         if (!pq->PQenterPipelineMode(conn)) throw failure_of(conn, nullptr);
         active = true;
     }
+    // The connection is gone: nothing sent on it will be answered, nothing prepared on
+    // it exists on the next one.
+    void abandon() {
+        for (const Pending& p : pending)
+            if (p.sink) p.sink->drop_queued();
+        pending.clear();
+        active = false;
+        lost = false;
+        ++round;
+        not_prepared.clear();
+    }
     void expect(int expected_changes, bool keep, std::string what, AnswerSink* sink = nullptr,
                 bool contended_if_busy = false) {
         pending.push_back({expected_changes, keep, std::move(what), sink, contended_if_busy, {}});
@@ -178,8 +197,14 @@ struct Pipeline {
         ++round;
         std::optional<sql::Failure> first;
         PGresult* kept = nullptr;
+        // Answers that stop coming (a sync not sent, a result or the sync missing): the
+        // connection is gone, whatever libpq says of it yet.
+        const auto gone = [this](const PGresult* result) {
+            sql::Failure f = failure_of(conn, result);
+            return f.kind == sql::FailureKind::Other ? sql::Failure(sql::FailureKind::Lost, f.what()) : f;
+        };
         bool lost = !pq->PQpipelineSync(conn);
-        if (lost) first = failure_of(conn, nullptr);
+        if (lost) first = gone(nullptr);
         // Each command's answer (PIPELINE_ABORTED after a failure) and the NULL after
         // it, in order; then the sync.
         for (size_t k = 0; k < pending.size() && !lost; ++k) {
@@ -187,7 +212,7 @@ struct Pipeline {
             PGresult* r = pq->PQgetResult(conn);
             if (!r) {
                 lost = true;
-                if (!first) first = failure_of(conn, nullptr);
+                if (!first) first = gone(nullptr);
                 break;
             }
             const auto status = pq->PQresultStatus(r);
@@ -221,14 +246,18 @@ struct Pipeline {
             PGresult* sync = pq->PQgetResult(conn);
             if (!sync || pq->PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
                 lost = true;
-                if (!first) first = failure_of(conn, nullptr);
+                if (!first) first = gone(sync);
             }
             pq->PQclear(sync);
         }
         // A COMMIT sent with the writes runs unless one of them failed on the server; a
         // write that changed another number of rows than expected (no server error) was
         // committed all the same, and must say so.
-        if (first && kept && std::strcmp(pq->PQcmdStatus(kept), "COMMIT") == 0)
+        // A connection lost after the COMMIT's answer came lost nothing of the transaction.
+        const bool committed = kept && std::strcmp(pq->PQcmdStatus(kept), "COMMIT") == 0;
+        if (lost || (first && first->kind == sql::FailureKind::Lost)) this->lost = true;
+        if (first && committed && first->kind == sql::FailureKind::Lost) first.reset();
+        if (first && committed)
             first = sql::Failure(sql::FailureKind::Other,  // never run again: it is done
                                  std::string(first->what()) + " (the transaction was committed: run `shopctl verify`)");
         std::vector<Pending> done;
@@ -249,8 +278,8 @@ namespace {
 
 class PgStatement final : public sql::Statement, AnswerSink {
 public:
-    PgStatement(PGconn* conn, Pipeline& pipeline, const char* text, std::string name)
-        : conn_(conn), pipeline_(pipeline), name_(std::move(name)), text_(rewrite(text, names_)),
+    PgStatement(Pipeline& pipeline, const char* text, std::string name)
+        : pipeline_(pipeline), name_(std::move(name)), text_(rewrite(text, names_)),
           values_(names_.size()), nulls_(names_.size(), true), types_(names_.size(), 0) {}
     ~PgStatement() override { drop_queued(); }
 
@@ -357,8 +386,10 @@ private:
         queued_.pop_front();
         row_ = -1;
     }
-    // A prepare that a failed round trip skipped did not happen: prepare again.
+    // A prepare that a failed round trip skipped did not happen, and one made on a
+    // connection since replaced is not on this one: prepare again.
     void forget_lost_prepare() {
+        if (prepared_ && prepared_on_ != pipeline_.generation) prepared_ = false;
         if (prepared_ && !pipeline_.not_prepared.empty() && pipeline_.not_prepared.erase(name_) > 0) prepared_ = false;
     }
     size_t index_of(const char* name) const {
@@ -386,18 +417,19 @@ private:
         pipeline_.enter();
         forget_lost_prepare();
         if (!prepared_) {
-            if (!pq->PQsendPrepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()), types_.data()))
-                throw failure_of(conn_, nullptr);
+            if (!pq->PQsendPrepare(conn(), name_.c_str(), text_.c_str(), static_cast<int>(names_.size()), types_.data()))
+                throw failure_of(conn(), nullptr);
             pipeline_.expect(-1, false, "prepare " + name_);
             pipeline_.pending.back().prepares = name_;
             prepared_ = true;
+            prepared_on_ = pipeline_.generation;
         }
         ++runs_;
         std::vector<const char*> params(names_.size());
         for (size_t i = 0; i < names_.size(); ++i) params[i] = nulls_[i] ? nullptr : values_[i].c_str();
-        if (!pq->PQsendQueryPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(), nullptr,
+        if (!pq->PQsendQueryPrepared(conn(), name_.c_str(), static_cast<int>(params.size()), params.data(), nullptr,
                                      nullptr, 0))
-            throw failure_of(conn_, nullptr);
+            throw failure_of(conn(), nullptr);
     }
 
     void run() {
@@ -413,28 +445,31 @@ private:
         std::vector<const char*> params(names_.size());
         for (size_t i = 0; i < names_.size(); ++i) params[i] = nulls_[i] ? nullptr : values_[i].c_str();
         if (runs_++ == 0) {
-            result_.reset(pq->PQexecParams(conn_, text_.c_str(), static_cast<int>(params.size()), types_.data(),
+            result_.reset(pq->PQexecParams(conn(), text_.c_str(), static_cast<int>(params.size()), types_.data(),
                                            params.data(), nullptr, nullptr, 0));
         } else {
             forget_lost_prepare();
             if (!prepared_) {
-                ResultPtr prep(pq->PQprepare(conn_, name_.c_str(), text_.c_str(), static_cast<int>(names_.size()),
+                ResultPtr prep(pq->PQprepare(conn(), name_.c_str(), text_.c_str(), static_cast<int>(names_.size()),
                                              types_.data()));
-                check(conn_, prep.r);
+                check(conn(), prep.r);
                 prepared_ = true;
+                prepared_on_ = pipeline_.generation;
             }
-            result_.reset(pq->PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(),
+            result_.reset(pq->PQexecPrepared(conn(), name_.c_str(), static_cast<int>(params.size()), params.data(),
                                              nullptr, nullptr, 0));
         }
         row_ = -1;
         if (pq->PQresultStatus(result_.r) != PGRES_COMMAND_OK && pq->PQresultStatus(result_.r) != PGRES_TUPLES_OK) {
-            sql::Failure f = failure_of(conn_, result_.r);
+            sql::Failure f = failure_of(conn(), result_.r);
+            if (f.kind == sql::FailureKind::Lost) pipeline_.lost = true;
             reset();
             throw f;
         }
     }
 
-    PGconn* conn_;
+    PGconn* conn() const { return pipeline_.conn; }  // the connection's current one
+
     Pipeline& pipeline_;
     std::string name_;
     std::vector<std::string> names_;
@@ -443,6 +478,7 @@ private:
     std::vector<bool> nulls_;
     std::vector<Oid> types_;
     bool prepared_ = false;
+    uint64_t prepared_on_ = 0;  // the pipeline's generation when prepared
     int runs_ = 0;
     ResultPtr result_;
     int row_ = -1;
@@ -538,8 +574,26 @@ bool is_uri(const std::string& location) {
     return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
-PgConnection::PgConnection(PGconn* conn, int busy_timeout_ms)
-    : conn_(conn), pipeline_(std::make_unique<Pipeline>()), busy_timeout_ms_(busy_timeout_ms) {
+namespace {
+
+// Takes the write transaction's id from the answer sent ahead with its BEGIN.
+struct XidSink final : AnswerSink {
+    std::optional<std::string>& xid;
+    explicit XidSink(std::optional<std::string>& target) : xid(target) {}
+    void deliver(PGresult* result, uint64_t) override {
+        if (pq->PQntuples(result) == 1 && !pq->PQgetisnull(result, 0, 0)) xid = pq->PQgetvalue(result, 0, 0);
+        pq->PQclear(result);
+    }
+    void drop_queued() override {}
+};
+
+}  // namespace
+
+PgConnection::PgConnection(PGconn* conn, StoreOptions options)
+    : conn_(conn),
+      pipeline_(std::make_unique<Pipeline>()),
+      options_(std::move(options)),
+      xid_sink_(std::make_unique<XidSink>(xid_)) {
     pipeline_->conn = conn;
 }
 
@@ -560,12 +614,17 @@ PgConnection::~PgConnection() {
 }
 
 std::unique_ptr<sql::Statement> PgConnection::prepare(const char* text) {
-    return std::make_unique<PgStatement>(conn_, *pipeline_, text, "shopctl_" + std::to_string(++next_statement_));
+    return std::make_unique<PgStatement>(*pipeline_, text, "shopctl_" + std::to_string(++next_statement_));
 }
 
 void PgConnection::execute(const char* text) {
-    ResultPtr r(run_command(conn_, *pipeline_, text));
-    check(conn_, r.r);
+    try {
+        ResultPtr r(run_command(conn_, *pipeline_, text));
+        check(conn_, r.r);
+    } catch (const sql::Failure& f) {
+        if (f.kind == sql::FailureKind::Lost) pipeline_->lost = true;
+        throw;
+    }
 }
 
 void PgConnection::execute_later(const char* text) {
@@ -575,12 +634,41 @@ void PgConnection::execute_later(const char* text) {
 }
 
 void PgConnection::begin(sql::TransactionKind kind) {
+    // A connection lost since the last transaction (a server restart, say) is replaced
+    // before this one starts: nothing was open on it, so nothing is in doubt.
+    // A server that ended an idle session (a restart, say) has said so on the socket:
+    // read it, so such a connection is seen as lost now, not at this transaction's cost.
+    if (pq->PQstatus(conn_) == CONNECTION_OK && !pipeline_->active) pq->PQconsumeInput(conn_);
+    if ((pipeline_->lost || pq->PQstatus(conn_) != CONNECTION_OK) && owned_schema_.empty()) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.busy_timeout_ms);
+        while (!reconnect() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    xid_.reset();
+    recovered_xid_.reset();
     // Writers: READ COMMITTED with row locks taken before the reads they depend on
     // (lock_rows), so each read after the lock sees the latest committed row. Readers:
     // one snapshot for all their statements, read-only (a hot standby serves them).
     // Either goes with the first statement that needs an answer.
     execute_later(kind == sql::TransactionKind::Write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                                                       : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (kind == sql::TransactionKind::Write) {
+        // Its id, for settling a COMMIT whose answer gets lost (commit()). A standby
+        // assigns none (its writes fail as writes), so it is not asked there. Prepared
+        // once a connection, as parsing it for every transaction costs the server more
+        // than running it.
+        constexpr const char* kXid = "shopctl_xid";
+        if (xid_prepared_on_ != pipeline_->generation || pipeline_->not_prepared.erase(kXid) > 0) {
+            if (!pq->PQsendPrepare(conn_, kXid, "SELECT pg_current_xact_id()::text WHERE NOT pg_is_in_recovery()", 0,
+                                   nullptr))
+                throw failure_of(conn_, nullptr);
+            pipeline_->expect(-1, false, "prepare the transaction's id");
+            pipeline_->pending.back().prepares = kXid;
+            xid_prepared_on_ = pipeline_->generation;
+        }
+        if (!pq->PQsendQueryPrepared(conn_, kXid, 0, nullptr, nullptr, nullptr, 0)) throw failure_of(conn_, nullptr);
+        pipeline_->expect(-1, false, "the transaction's id", xid_sink_.get());
+    }
 }
 
 bool PgConnection::in_transaction() {
@@ -592,12 +680,68 @@ bool PgConnection::in_transaction() {
 }
 
 void PgConnection::commit() {
-    // PostgreSQL ends a transaction that an error spoiled with a rollback, even when
-    // asked to COMMIT, and reports success: only the "COMMIT" tag means it was kept.
-    ResultPtr r(run_command(conn_, *pipeline_, "COMMIT"));
-    check(conn_, r.r);
-    if (std::strcmp(pq->PQcmdStatus(r.r), "COMMIT") != 0)
-        throw sql::Failure(sql::FailureKind::Other, "the transaction was rolled back by an earlier error: nothing in it was kept");
+    try {
+        // PostgreSQL ends a transaction that an error spoiled with a rollback, even when
+        // asked to COMMIT, and reports success: only the "COMMIT" tag means it was kept.
+        ResultPtr r(run_command(conn_, *pipeline_, "COMMIT"));
+        check(conn_, r.r);
+        if (std::strcmp(pq->PQcmdStatus(r.r), "COMMIT") != 0)
+            throw sql::Failure(sql::FailureKind::Other,
+                               "the transaction was rolled back by an earlier error: nothing in it was kept");
+    } catch (const sql::Failure& f) {
+        if (f.kind != sql::FailureKind::Lost) throw;  // the server answered: that is what happened
+        settle_lost_commit(f.what());
+    }
+}
+
+bool PgConnection::reconnect() {
+    auto fresh = connect(options_);
+    if (!fresh) return false;
+    if (bulk_) {
+        ResultPtr r(pq->PQexec(*fresh, "SET plan_cache_mode = force_generic_plan"));
+    }
+    pipeline_->abandon();  // a send that failed may have left commands queued for the old one
+    pq->PQfinish(conn_);
+    conn_ = *fresh;
+    pipeline_->conn = conn_;
+    ++pipeline_->generation;  // every statement prepares again on it
+    return true;
+}
+
+void PgConnection::settle_lost_commit(const std::string& lost) {
+    const std::optional<std::string> xid = std::exchange(xid_, std::nullopt);
+    const std::string where = describe(conn_);
+    const std::string unknown =
+        "lost the connection to the store (" + where + ") while the transaction committed, and could not learn " +
+        "whether it was kept: look (`shopctl orders list`, `shopctl verify`) before running it again";
+    // A scratch schema lives with its session: a replay has nothing to go back to.
+    if (!xid || !owned_schema_.empty()) throw sql::Failure(sql::FailureKind::Other, unknown + " (" + lost + ")");
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(options_.busy_timeout_ms, 5000));
+    std::string status;
+    // Never on the old connection, even when libpq still calls it good: its session is ending.
+    bool fresh = reconnect();
+    for (;;) {
+        if (fresh || (fresh = reconnect())) {
+            const char* values[] = {xid->c_str()};
+            ResultPtr r(pq->PQexecParams(conn_, "SELECT pg_xact_status(CAST($1 AS xid8))", 1, nullptr, values,
+                                         nullptr, nullptr, 0));
+            if (pq->PQresultStatus(r.r) == PGRES_TUPLES_OK && pq->PQntuples(r.r) == 1)
+                status = pq->PQgetisnull(r.r, 0, 0) ? "unknown" : pq->PQgetvalue(r.r, 0, 0);
+            // "in progress": its backend has not yet seen the connection go; it will end it.
+            if (!status.empty() && status != "in progress") break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (status == "committed") {
+        recovered_xid_ = std::to_string(std::stoull(*xid) & 0xffffffffULL);  // as a row's xmin shows it
+        return;
+    }
+    if (status == "aborted")
+        throw sql::Failure(sql::FailureKind::Other, "lost the connection to the store (" + where +
+                                                        ") before the transaction committed: nothing in it was kept");
+    throw sql::Failure(sql::FailureKind::Other, unknown);
 }
 
 namespace {
@@ -662,6 +806,7 @@ void PgConnection::tune_for_bulk() {
     // every time: ~310. Each of the checkout's statements finds its rows by key, so
     // the generic plan is the index scan either way (checked with EXPLAIN EXECUTE).
     execute("SET plan_cache_mode = force_generic_plan");
+    bulk_ = true;
 }
 
 void PgConnection::after_explicit_ids() {
@@ -674,7 +819,7 @@ void PgConnection::after_explicit_ids() {
 Result<std::unique_ptr<sql::Connection>> open(const StoreOptions& options) {
     auto conn = connect(options);
     if (!conn) return conn.error();
-    auto connection = std::make_unique<PgConnection>(*conn, options.busy_timeout_ms);
+    auto connection = std::make_unique<PgConnection>(*conn, options);
     return guarded<std::unique_ptr<sql::Connection>>([&]() -> Result<std::unique_ptr<sql::Connection>> {
         const int version = schema_version(*conn);
         if (version == 0)
@@ -691,7 +836,7 @@ Result<std::unique_ptr<sql::Connection>> open(const StoreOptions& options) {
 Result<InitReport> init(const StoreOptions& options) {
     auto conn = connect(options);
     if (!conn) return conn.error();
-    PgConnection connection(*conn, options.busy_timeout_ms);
+    PgConnection connection(*conn, options);
     return guarded<InitReport>([&]() -> Result<InitReport> {
         InitReport report;
         report.from_version = apply_schema(*conn);
@@ -749,7 +894,7 @@ void drop_orphan_scratch_schemas(sql::Connection& connection) {
 Result<std::unique_ptr<sql::Connection>> scratch(const StoreOptions& options) {
     auto conn = connect(options);
     if (!conn) return conn.error();
-    auto connection = std::make_unique<PgConnection>(*conn, options.busy_timeout_ms);
+    auto connection = std::make_unique<PgConnection>(*conn, options);
     return guarded<std::unique_ptr<sql::Connection>>([&]() -> Result<std::unique_ptr<sql::Connection>> {
         drop_orphan_scratch_schemas(*connection);
         const int64_t key = new_scratch_key();

@@ -39,6 +39,10 @@ public:
     // Commits; throws unless the transaction's writes are now durable (a server that
     // answers a spoiled transaction's COMMIT with a rollback must not pass for done).
     virtual void commit() { execute("COMMIT"); }
+    // After commit() returned for a COMMIT whose answer was lost and that the server
+    // then said it kept: that transaction's id (as rows' xmin shows it), so the caller
+    // can find the rows whose answers were lost with it. Otherwise nothing.
+    virtual std::optional<std::string> recovered_commit_xid() const { return std::nullopt; }
 
     // Inside a write transaction, before reading what a checkout or a return will
     // change: holds the member's row and the products' rows (in id order, so two

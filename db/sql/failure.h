@@ -15,6 +15,7 @@ enum class FailureKind {
     Full,      // the disk or the store is full
     ReadOnly,  // the store (or server) takes no writes
     Corrupt,   // the store is damaged
+    Lost,      // the connection to a server went (or the server ended the session): what was in flight may have run
     Other,
 };
 
