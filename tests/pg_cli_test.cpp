@@ -738,6 +738,18 @@ TEST_CASE("a COMMIT whose answer is lost is settled by asking the server: kept i
         CHECK(r.err.find("nothing in it was kept") != std::string::npos);
         CHECK(shop.dump() == before);
     }
+    SECTION("checkout cut off from a server that does not notice: its session is ended, nothing kept, rows free") {
+        const std::string before = shop.dump();
+        CommitCutter cutter(shop.db(), CommitCutter::Cut::Partition);
+        const auto r = shop.run({"--db", cutter.uri(), "checkout", cart, "--json"});
+        INFO(describe(r));
+        REQUIRE(cutter.cut());
+        CHECK(r.exit_code == 74);
+        CHECK(r.err.find("nothing in it was kept") != std::string::npos);
+        CHECK(shop.dump() == before);
+        // The lost session held the member's and the product's rows; they are free again.
+        CHECK(shop.run({"checkout", cart, "--busy-timeout", "200"}).exit_code == 0);
+    }
     SECTION("batch, alone and grouped: the first COMMIT's answer lost; every cart is printed as the order it is") {
         for (const std::string every : {"1", "3"}) {
             const std::string before = query_text(shop.db(), "SELECT coalesce(max(id), 0) FROM orders");

@@ -14,7 +14,7 @@ namespace shopctl::db::pg {
     X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQgetisnull) X(PQgetvalue) X(PQhost) X(PQnfields) X(PQntuples) X(PQport)      \
     X(PQprepare) X(PQresultErrorField) X(PQresultStatus) X(PQstatus) X(PQtransactionStatus) X(PQsendPrepare)      \
     X(PQsendQueryPrepared) X(PQgetResult) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineSync)        \
-    X(PQpipelineStatus) X(PQsendQueryParams) X(PQconsumeInput)
+    X(PQpipelineStatus) X(PQsendQueryParams) X(PQconsumeInput) X(PQbackendPID)
 
 struct Libpq {
 #define SHOPCTL_LIBPQ_POINTER(name) decltype(&::name) name = nullptr;

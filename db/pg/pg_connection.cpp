@@ -593,7 +593,8 @@ PgConnection::PgConnection(PGconn* conn, StoreOptions options)
     : conn_(conn),
       pipeline_(std::make_unique<Pipeline>()),
       options_(std::move(options)),
-      xid_sink_(std::make_unique<XidSink>(xid_)) {
+      xid_sink_(std::make_unique<XidSink>(xid_)),
+      backend_pid_(pq->PQbackendPID(conn)) {
     pipeline_->conn = conn;
 }
 
@@ -703,6 +704,7 @@ bool PgConnection::reconnect() {
     pipeline_->abandon();  // a send that failed may have left commands queued for the old one
     pq->PQfinish(conn_);
     conn_ = *fresh;
+    backend_pid_ = pq->PQbackendPID(conn_);
     pipeline_->conn = conn_;
     ++pipeline_->generation;  // every statement prepares again on it
     return true;
@@ -719,8 +721,10 @@ void PgConnection::settle_lost_commit(const std::string& lost) {
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(options_.busy_timeout_ms, 5000));
     std::string status;
+    const std::string old_backend = std::to_string(backend_pid_);
     // Never on the old connection, even when libpq still calls it good: its session is ending.
     bool fresh = reconnect();
+    bool ended_old = false;
     for (;;) {
         if (fresh || (fresh = reconnect())) {
             const char* values[] = {xid->c_str()};
@@ -728,8 +732,16 @@ void PgConnection::settle_lost_commit(const std::string& lost) {
                                          nullptr, nullptr, 0));
             if (pq->PQresultStatus(r.r) == PGRES_TUPLES_OK && pq->PQntuples(r.r) == 1)
                 status = pq->PQgetisnull(r.r, 0, 0) ? "unknown" : pq->PQgetvalue(r.r, 0, 0);
-            // "in progress": its backend has not yet seen the connection go; it will end it.
             if (!status.empty() && status != "in progress") break;
+            // Still running: its backend has not seen the connection go (across a network
+            // it may not for hours, holding its rows' locks). It is this process's own
+            // session: end it. A COMMIT it is running completes first; anything else rolls back.
+            if (status == "in progress" && !ended_old) {
+                const char* pid[] = {old_backend.c_str()};
+                ResultPtr end(pq->PQexecParams(conn_, "SELECT pg_terminate_backend(CAST($1 AS integer))", 1, nullptr,
+                                               pid, nullptr, nullptr, 0));
+                ended_old = true;
+            }
         }
         if (std::chrono::steady_clock::now() >= deadline) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

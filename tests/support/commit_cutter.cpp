@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -123,6 +124,13 @@ void CommitCutter::relay(int client) {
                     if (how_ == Cut::BeforeCommit) {
                         cut_ = true;
                         break;  // the COMMIT never leaves
+                    }
+                    if (how_ == Cut::Partition) {
+                        cut_ = true;
+                        ::close(client);  // the server's side stays open, its transaction too
+                        while (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                        ::close(server);
+                        return;
                     }
                     holding = true;
                 }

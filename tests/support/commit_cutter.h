@@ -18,6 +18,7 @@ public:
     enum class Cut {
         AfterCommit,   // the COMMIT runs on the server; its answer never reaches the client
         BeforeCommit,  // the COMMIT never reaches the server
+        Partition,     // nor does anything else, and the server never learns the client is gone
     };
     // Relays to the server of `uri` (a test cluster URI with host=<socket dir>).
     CommitCutter(const std::string& uri, Cut cut);
