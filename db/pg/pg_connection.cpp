@@ -641,9 +641,17 @@ void PgConnection::begin(sql::TransactionKind kind) {
     // read it, so such a connection is seen as lost now, not at this transaction's cost.
     if (pq->PQstatus(conn_) == CONNECTION_OK && !pipeline_->active) pq->PQconsumeInput(conn_);
     if ((pipeline_->lost || pq->PQstatus(conn_) != CONNECTION_OK) && owned_schema_.empty()) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.busy_timeout_ms);
-        while (!reconnect() && std::chrono::steady_clock::now() < deadline)
+        // Waits up to the busy timeout for the server to come back; once that was not
+        // enough, one try a transaction, so a batch facing a server that stays down
+        // fails its carts at once instead of waiting out the timeout for each.
+        const auto wait = std::chrono::milliseconds(server_gone_ ? 0 : options_.busy_timeout_ms);
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        bool back = reconnect();
+        while (!back && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            back = reconnect();
+        }
+        server_gone_ = !back;
     }
     xid_.reset();
     recovered_xid_.reset();

@@ -68,6 +68,7 @@ private:
     bool bulk_ = false;                         // tune_for_bulk() ran: a new connection runs it too
     uint64_t xid_prepared_on_ = ~0ULL;          // the pipeline generation its id query was prepared on
     int backend_pid_;                           // the server's process for this session (libpq forgets it once lost)
+    bool server_gone_ = false;                  // the last wait for a new connection ran out
     int next_statement_ = 0;
     std::unique_ptr<sql::Statement> lock_, lock_nowait_, lock_free_;
     sql::Statement& bound_lock(std::unique_ptr<sql::Statement>& statement, const char* how,
