@@ -635,10 +635,10 @@ void PgConnection::execute_later(const char* text) {
 }
 
 void PgConnection::begin(sql::TransactionKind kind) {
-    // A connection lost since the last transaction (a server restart, say) is replaced
-    // before this one starts: nothing was open on it, so nothing is in doubt.
-    // A server that ended an idle session (a restart, say) has said so on the socket:
-    // read it, so such a connection is seen as lost now, not at this transaction's cost.
+    // A connection lost since the last transaction is replaced before this one starts:
+    // nothing was open on it, so nothing is in doubt. A server that ended an idle
+    // session (a restart, say) has said so on the socket: reading it shows the
+    // connection lost now, not at this transaction's cost.
     if (pq->PQstatus(conn_) == CONNECTION_OK && !pipeline_->active) pq->PQconsumeInput(conn_);
     if ((pipeline_->lost || pq->PQstatus(conn_) != CONNECTION_OK) && owned_schema_.empty()) {
         // Waits up to the busy timeout for the server to come back; once that was not
