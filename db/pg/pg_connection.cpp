@@ -162,7 +162,7 @@ struct Pipeline {
     };
     PGconn* conn = nullptr;
     uint64_t generation = 0;  // connections so far: a statement prepared on an earlier one is not on this one
-    bool lost = false;        // a failure said the connection is gone: the next transaction needs a new one
+    bool needs_new_connection = false;  // a failure said this one is gone: the next transaction connects again
     bool active = false;
     uint64_t round = 0;  // round trips so far (any, in the pipeline or not): an answer from an earlier one is stale
     std::vector<Pending> pending;
@@ -182,7 +182,7 @@ struct Pipeline {
             if (p.sink) p.sink->drop_queued();
         pending.clear();
         active = false;
-        lost = false;
+        needs_new_connection = false;
         ++round;
         not_prepared.clear();
     }
@@ -255,7 +255,7 @@ struct Pipeline {
         // committed all the same, and must say so.
         // A connection lost after the COMMIT's answer came lost nothing of the transaction.
         const bool committed = kept && std::strcmp(pq->PQcmdStatus(kept), "COMMIT") == 0;
-        if (lost || (first && first->kind == sql::FailureKind::Lost)) this->lost = true;
+        if (lost || (first && first->kind == sql::FailureKind::Lost)) needs_new_connection = true;
         if (first && committed && first->kind == sql::FailureKind::Lost) first.reset();
         if (first && committed)
             first = sql::Failure(sql::FailureKind::Other,  // never run again: it is done
@@ -462,7 +462,7 @@ private:
         row_ = -1;
         if (pq->PQresultStatus(result_.r) != PGRES_COMMAND_OK && pq->PQresultStatus(result_.r) != PGRES_TUPLES_OK) {
             sql::Failure f = failure_of(conn(), result_.r);
-            if (f.kind == sql::FailureKind::Lost) pipeline_.lost = true;
+            if (f.kind == sql::FailureKind::Lost) pipeline_.needs_new_connection = true;
             reset();
             throw f;
         }
@@ -623,7 +623,7 @@ void PgConnection::execute(const char* text) {
         ResultPtr r(run_command(conn_, *pipeline_, text));
         check(conn_, r.r);
     } catch (const sql::Failure& f) {
-        if (f.kind == sql::FailureKind::Lost) pipeline_->lost = true;
+        if (f.kind == sql::FailureKind::Lost) pipeline_->needs_new_connection = true;
         throw;
     }
 }
@@ -640,7 +640,7 @@ void PgConnection::begin(sql::TransactionKind kind) {
     // session (a restart, say) has said so on the socket: reading it shows the
     // connection lost now, not at this transaction's cost.
     if (pq->PQstatus(conn_) == CONNECTION_OK && !pipeline_->active) pq->PQconsumeInput(conn_);
-    if ((pipeline_->lost || pq->PQstatus(conn_) != CONNECTION_OK) && owned_schema_.empty()) {
+    if ((pipeline_->needs_new_connection || pq->PQstatus(conn_) != CONNECTION_OK) && owned_schema_.empty()) {
         // Waits up to the busy timeout for the server to come back; once that was not
         // enough, one try a transaction, so a batch facing a server that stays down
         // fails its carts at once instead of waiting out the timeout for each.
